@@ -1,0 +1,76 @@
+#pragma once
+// The mapping signature every module implements and the proxy, the CLI, the tests and the
+// benchmarks call: one JSON text in, one JSON text out, plus the report of what could not cross.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ocpi/mapping_context.hpp"
+#include "ocpi/status.hpp"
+#include "ocpi/version.hpp"
+
+namespace ocpi {
+
+// The objects of MAPPING §2–§3, named as the `translate --object` flag names them.
+enum class object_kind : std::uint8_t {
+  location, evse, connector, token, authorization_info, location_references, start_session,
+  stop_session, reserve_now, cancel_reservation, unlock_connector, command_response,
+  command_result, session, cdr, tariff, credentials, version_details,
+};
+std::optional<object_kind> parse_object_kind(std::string_view name);
+std::string_view to_string(object_kind k);
+
+enum class input_shape : std::uint8_t {
+  object,  // a full object (PUT, POST, GET object answer)
+  patch,   // a PATCH body: nothing is mandatory, null means "clear"
+  list,    // a page: an array of full objects; objects a rule drops are left out
+};
+
+// What a loss report entry says happened to a field.
+enum class loss_kind : std::uint8_t { dropped, defaulted, truncated, derived, warning };
+std::string_view to_string(loss_kind k);
+
+struct loss {
+  std::string path;  // JSON path in the input ("evses[0].capabilities[2]")
+  loss_kind kind;
+  std::string reason;  // names the MAPPING section
+};
+
+// Who the down-converted output is for: Gireve's "who is the CPO/eMSP" emulations (§4.2, §4.6,
+// §4.7) apply toward a legacy eMSP receiving foreign data, never toward the owner itself.
+enum class recipient : std::uint8_t { hub, legacy_cpo, legacy_emsp };
+
+struct translate_request {
+  object_kind kind = object_kind::location;
+  direction dir = direction::up;
+  input_shape shape = input_shape::object;
+  // The legacy party this exchange belongs to (the ToIOP caller or the FromIOP addressee).
+  const legacy_party* legacy = nullptr;
+  // The owner of the object when the URL names it (pushes); otherwise it is read from the
+  // 2.2.1 object (down) or is the legacy party (up).
+  std::optional<party> owner;
+  recipient to = recipient::hub;
+  // The party that sent a FromIOP request (OCPI-from), for LocationReferences owner lookups.
+  std::optional<party> from;
+  // Command objects: the command type from the URL (START_SESSION, ...), for command_response.
+  std::string command;
+};
+
+struct translation {
+  std::string body;            // the translated JSON; empty when suppressed or on error
+  bool suppressed = false;     // a rule decided the object must not be forwarded (publish=false...)
+  std::vector<loss> losses;    // what was dropped, defaulted, truncated or derived
+  std::optional<error> err;    // set when the input must be refused
+
+  bool ok() const noexcept { return !err.has_value(); }
+};
+
+// Translates `json`. The input need not be padded: when `capacity` (the bytes the caller's buffer
+// really owns from json.data()) leaves less than simdjson's padding, it is copied once into a
+// thread-local padded buffer; pass the buffer's capacity to avoid that copy on the hot path.
+translation translate(const translate_request& req, std::string_view json, mapping_context& ctx,
+                      std::size_t capacity = 0);
+
+}  // namespace ocpi

@@ -1,0 +1,88 @@
+// ocpi::translate: the one entry point of the mappings library. Parses with simdjson On-Demand
+// (one thread-local parser, reused) and walks the input once, writing the output as it goes.
+#include <simdjson.h>
+
+#include "engine/registry.hpp"
+
+namespace ocpi {
+
+namespace {
+
+// Largest body a translation accepts; the proxy's own body limit is smaller.
+constexpr std::size_t max_document = 64U * 1024U * 1024U;
+
+struct thread_state {
+  simdjson::ondemand::parser parser{max_document};
+  std::string padded;  // used only when the caller's buffer lacks simdjson's padding
+};
+
+thread_state& local() {
+  thread_local thread_state s;
+  return s;
+}
+
+}  // namespace
+
+translation translate(const translate_request& req, std::string_view json, mapping_context& ctx,
+                      std::size_t capacity) {
+  translation result;
+  auto& ts = local();
+  const char* data = json.data();
+  if (capacity < json.size() + simdjson::SIMDJSON_PADDING) {
+    ts.padded.reserve(json.size() + simdjson::SIMDJSON_PADDING);
+    ts.padded.assign(json);
+    data = ts.padded.data();
+    capacity = ts.padded.capacity();
+  }
+  result.body.reserve(json.size() + json.size() / 4 + 64);
+  json_writer out(result.body);
+  mappings::walk w(req, ctx, out, result);
+
+  if (json.size() > max_document) {
+    result.err = error{status::client_error, 413, {}, "body too large"};
+    return result;
+  }
+  simdjson::ondemand::document doc;
+  if (auto ec = ts.parser.iterate(data, json.size(), capacity).get(doc)) {
+    w.fail_json({}, ec);
+    result.body.clear();
+    return result;
+  }
+  const mappings::entry_fn entry = mappings::find_entry(req.kind, req.dir);
+
+  if (req.shape == input_shape::list) {
+    simdjson::ondemand::array arr;
+    if (auto ec = doc.get_array().get(arr)) {
+      if (ec == simdjson::INCORRECT_TYPE) w.fail(status::invalid_parameters, {}, "expected an array of objects");
+      else w.fail_json({}, ec);
+    } else {
+      out.begin_array();
+      std::size_t i = 0;
+      for (auto e : arr) {
+        simdjson::ondemand::value v;
+        if (auto ec = e.get(v)) { w.fail_json({}, ec); break; }
+        w.push(i++);
+        bool dropped = false;
+        const bool ok = entry(w, v, &dropped);
+        w.pop();
+        if (!ok) break;
+      }
+      out.end_array();
+    }
+  } else {
+    simdjson::ondemand::value root;
+    if (auto ec = doc.get_value().get(root)) {
+      w.fail_json({}, ec);
+    } else {
+      bool dropped = false;
+      if (entry(w, root, &dropped) && dropped) {
+        result.suppressed = true;
+        result.body.clear();
+      }
+    }
+  }
+  if (result.err) result.body.clear();
+  return result;
+}
+
+}  // namespace ocpi

@@ -1,0 +1,2 @@
+#include <cstdio>
+int main() { std::puts("ocpi-bridge: scaffold"); return 0; }

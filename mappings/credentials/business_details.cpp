@@ -1,0 +1,31 @@
+#include "credentials/business_details.hpp"
+
+#include <array>
+
+#include "common/enums.hpp"
+
+namespace ocpi::mappings::credentials {
+
+namespace {
+
+constexpr std::array image_fields{
+    field_rule{.in = "url", .k = kind::string, .required = true, .max_len = 255, .section = "3.1.5"},
+    field_rule{.in = "thumbnail", .k = kind::string, .max_len = 255, .section = "3.1.5"},
+    field_rule{.in = "category", .k = kind::enumeration, .required = true, .enums = &enums::image_category, .section = "3.1.5"},
+    field_rule{.in = "type", .k = kind::string, .required = true, .max_len = 4, .section = "3.1.5"},
+    field_rule{.in = "width", .k = kind::integer, .section = "3.1.5"},
+    field_rule{.in = "height", .k = kind::integer, .section = "3.1.5"},
+};
+const object_rules image_rules{"Image", image_fields};
+
+constexpr std::array business_details_fields{
+    field_rule{.in = "name", .k = kind::text, .required = true, .max_len = 100, .section = "3.1.5"},
+    field_rule{.in = "website", .k = kind::string, .max_len = 255, .section = "3.1.5"},
+    field_rule{.in = "logo", .k = kind::object, .sub = &image_rules, .section = "3.1.5"},
+};
+
+}  // namespace
+
+const object_rules business_details_rules{"BusinessDetails", business_details_fields};
+
+}  // namespace ocpi::mappings::credentials

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import http.client
 import json
 import os
 import queue
@@ -554,12 +553,16 @@ accepts_token = "{EMSP['token_legacy_sends']}"
             out.append(r)
         return out
 
-    def wait_requests(self, sim, method, path, count=1, timeout=8.0, ok_only=False):
+    def wait_requests(self, sim, method, path, count=1, timeout=8.0, ok_only=False, where=None):
+        """Polls until `sim` received `count` matching requests (optionally only answered 200, or only
+        those for which `where(request)` is true); fails listing what it did receive."""
         deadline = time.monotonic() + timeout
         while True:
             got = self.matching(sim, method, path)
             if ok_only:
                 got = [r for r in got if r.get("status") == 200]
+            if where:
+                got = [r for r in got if where(r)]
             if len(got) >= count:
                 return got
             if time.monotonic() > deadline:

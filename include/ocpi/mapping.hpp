@@ -56,6 +56,9 @@ struct translate_request {
   std::optional<party> from;
   // Command objects: the command type from the URL (START_SESSION, ...), for command_response.
   std::string command;
+  // AuthorizationInfo up (T4): the Token uid and type (`?type=`, empty = RFID) from the authorize
+  // URL, to find or synthesise the 2.2.1 `token` a 2.1.1 answer lacks (MAPPING 3.2.3).
+  std::string token_uid, token_type;
 };
 
 struct translation {

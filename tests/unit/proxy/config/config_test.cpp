@@ -1,0 +1,150 @@
+// Config loading: config/bridge.example.toml is the contract and the embedded default.
+#include <doctest/doctest.h>
+
+#include <stdexcept>
+#include <string>
+
+#include "proxy/config/config.hpp"
+
+using namespace ocpi;
+using namespace ocpi::proxy;
+
+namespace {
+
+std::string error_of(const std::string& text) {
+  try {
+    load_config_text(text, "test.toml");
+  } catch (const std::runtime_error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+constexpr const char* two_parties = R"(
+[[legacy]]
+role = "CPO"
+country_code = "DE"
+party_id = "AAA"
+versions_url = "http://127.0.0.1:1/versions"
+token = "t1"
+accepts_token = "a1"
+[[legacy]]
+role = "EMSP"
+country_code = "DE"
+party_id = "BBB"
+versions_url = "https://127.0.0.1:2/versions"
+token = "t2"
+accepts_token = "a2"
+verify_peer = false
+)";
+
+}  // namespace
+
+TEST_CASE("config: the embedded default is config/bridge.example.toml and parses") {
+  const auto text = embedded_default_config_text();
+  CHECK(text.find("[face.hub]") != std::string_view::npos);
+  const bridge_config c = embedded_default_config();
+  CHECK(c.bridge.threads == 2);
+  CHECK(c.bridge.body_limit == 4194304);
+  CHECK(c.bridge.client_timeout.count() == 30000);
+  CHECK(c.bridge.shutdown_grace.count() == 10000);
+  CHECK(c.bridge.upstream_pool_size == 16);
+  CHECK(c.hub.listen.host == "127.0.0.1");
+  CHECK(c.hub.listen.port == 8221);
+  CHECK(c.legacy_face.listen.port == 8211);
+  CHECK(c.iop.versions_url == "http://127.0.0.1:9221/ocpi/versions");
+  CHECK(c.iop.auth_encoding == "BASE64");
+  CHECK(c.iop.tls.verify_peer);
+  CHECK(c.mapping.iop.country_code == "FR");
+  CHECK(c.mapping.iop.party_id == "107");
+  CHECK(c.mapping.iop_business_name == "GIREVE");
+  REQUIRE(c.legacy.size() == 2);
+  CHECK(c.legacy[0].party.role == party_role::cpo);
+  CHECK(c.legacy[0].party.operator_id == "FR*CPO");
+  CHECK(c.legacy[0].party.default_time_zone == "Europe/Paris");
+  CHECK(c.legacy[1].party.role == party_role::emsp);
+  CHECK(c.legacy[1].accepts_token == "emsp-calls-proxy");
+  REQUIRE(c.mapping.legacy.size() == 2);
+  CHECK(c.mapping.legacy[0].id.emi3() == "FR*CPO");
+  CHECK(c.mapping.legacy[1].id.emi3() == "FR*EMP");
+}
+
+TEST_CASE("config: a file only changes the keys it names") {
+  const auto c = load_config_text("[bridge]\nthreads = 4\n[face.hub]\nlisten = \"127.0.0.1:0\"\n", "t.toml");
+  CHECK(c.bridge.threads == 4);
+  CHECK(c.bridge.body_limit == 4194304);
+  CHECK(c.hub.listen.port == 0);
+  CHECK(c.hub.public_base(4242) == "http://127.0.0.1:4242");
+  CHECK(c.legacy.size() == 2);
+  CHECK(c.origin == "t.toml");
+}
+
+TEST_CASE("config: [[legacy]] tables replace the default list and are mirrored into mapping.legacy") {
+  const auto c = load_config_text(two_parties, "t.toml");
+  REQUIRE(c.legacy.size() == 2);
+  CHECK(c.legacy[0].party.id.emi3() == "DE*AAA");
+  CHECK(c.legacy[1].party.id.emi3() == "DE*BBB");
+  CHECK_FALSE(c.legacy[1].tls.verify_peer);
+  REQUIRE(c.mapping.legacy.size() == 2);
+  CHECK(c.mapping.legacy[0].id.emi3() == "DE*AAA");
+  CHECK(c.mapping.legacy[1].role == party_role::emsp);
+  CHECK(c.mapping.find_legacy(party{"de", "bbb"}) == &c.mapping.legacy[1]);
+}
+
+TEST_CASE("config: [mapping] keys go through mapping_options::set") {
+  const auto c = load_config_text(R"(
+[iop]
+country_code = "FR"
+party_id = "007"
+[mapping]
+"locations.status_dedup" = false
+"emsp.location_id_mode" = "OWNER_ID"
+"commands.iop_supported" = ["START_SESSION", "STOP_SESSION", "UNLOCK_CONNECTOR"]
+sf.mode = "SYNC"
+"commands.timeout_s" = { START_SESSION = 90 }
+"legacy[*].default_owner_name" = "Owner"
+)",
+                                  "t.toml");
+  CHECK(c.mapping.iop.party_id == "007");
+  CHECK_FALSE(c.mapping.locations_status_dedup);
+  CHECK(c.mapping.emsp_location_id_mode == "OWNER_ID");
+  CHECK(c.mapping.commands_iop_supported.size() == 3);
+  CHECK(c.mapping.sf_mode == "SYNC");
+  CHECK(c.mapping.commands_timeout_s.at("START_SESSION") == 90);
+  CHECK(c.mapping.legacy[1].default_owner_name == "Owner");
+  CHECK(c.legacy[1].party.default_owner_name == "Owner");
+}
+
+TEST_CASE("config: errors name the key path") {
+  CHECK(error_of("[[legacy]]\nrole = \"HUB\"\ncountry_code = \"FR\"\nparty_id = \"ABC\"\n"
+                 "versions_url = \"http://h/v\"\ntoken = \"t\"\naccepts_token = \"a\"\n") ==
+        "legacy[0].role: expected CPO or EMSP, got 'HUB'");
+  CHECK(error_of(std::string(two_parties) + "[[legacy]]\nrole = \"EMSP\"\n") == "legacy[2].country_code: required");
+  CHECK(error_of("[bridge]\nthreads = \"two\"\n") == "bridge.threads: expected an integer");
+  CHECK(error_of("[bridge]\nthreads = 0\n") == "bridge.threads: expected 1..256, got 0");
+  CHECK(error_of("[bridge]\ntypo_key = 1\n") == "bridge.typo_key: unknown key");
+  CHECK(error_of("[bridge]\nlog_level = \"loud\"\n").rfind("bridge.log_level:", 0) == 0);
+  CHECK(error_of("[face.hub]\nlisten = \"127.0.0.1\"\n").rfind("face.hub.listen:", 0) == 0);
+  CHECK(error_of("[face.hub]\nlisten = \"127.0.0.1:70000\"\n").rfind("face.hub.listen:", 0) == 0);
+  CHECK(error_of("[face.legacy]\ntls = true\n") == "face.legacy.cert_file: required when tls = true");
+  CHECK(error_of("[iop]\ntoken = \"\"\n") == "iop.token: must not be empty");
+  CHECK(error_of("[iop]\nauth_encoding = \"HEX\"\n").rfind("iop.auth_encoding:", 0) == 0);
+  CHECK(error_of("[iop]\nversions_url = \"ftp://x\"\n").rfind("iop.versions_url:", 0) == 0);
+  CHECK(error_of("[mapping]\n\"sf.mode\" = \"NEVER\"\n").rfind("mapping.sf.mode:", 0) == 0);
+  CHECK(error_of("[mapping]\n\"no.such.key\" = 1\n").rfind("mapping.no.such.key:", 0) == 0);
+  CHECK(error_of("[bridge\n").rfind("test.toml:1:", 0) == 0);
+}
+
+TEST_CASE("config: legacy parties and accepted tokens are unique") {
+  std::string dup = two_parties;
+  dup.replace(dup.find("BBB"), 3, "aaa");
+  CHECK(error_of(dup) == "legacy[1]: duplicate party DE*aaa (also legacy[0])");
+  std::string same_token = two_parties;
+  same_token.replace(same_token.find("\"a2\""), 4, "\"a1\"");
+  CHECK(error_of(same_token) == "legacy[1].accepts_token: must differ from legacy[0].accepts_token");
+}
+
+TEST_CASE("config: load_config_file reports unreadable files with their path") {
+  CHECK_THROWS_WITH_AS(load_config_file("/nonexistent/bridge.toml"), "/nonexistent/bridge.toml: cannot open config file",
+                       std::runtime_error);
+}

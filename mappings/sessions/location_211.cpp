@@ -9,6 +9,7 @@
 
 #include "common/datetime.hpp"
 #include "common/enums.hpp"
+#include "common/geo.hpp"
 #include "common/text.hpp"
 #include "locations/tariff_choice.hpp"
 
@@ -111,11 +112,18 @@ void write_datetime(walk& w, std::string_view key, std::string_view raw) {
   w.out.field(key, norm);
 }
 
+// §1.9 through common/geo; a value that is not a coordinate is passed on as received.
+std::string coordinate(std::string_view v, int int_digits) {
+  std::string out;
+  if (!normalize_coordinate(v, int_digits, out)) out.assign(v);
+  return out;
+}
+
 void write_coordinates(json_writer& out, std::string_view key, std::string_view lat, std::string_view lon) {
   out.key(key);
   out.begin_object();
-  out.field("latitude", normalize_coordinate(lat));
-  out.field("longitude", normalize_coordinate(lon));
+  out.field("latitude", coordinate(lat, latitude_digits));
+  out.field("longitude", coordinate(lon, longitude_digits));
   out.end_object();
 }
 
@@ -357,33 +365,6 @@ void write_text(walk& w, std::string_view key, std::string_view snapshot, dom::e
 }
 
 }  // namespace
-
-std::string normalize_coordinate(std::string_view v) {
-  v = trim(v);
-  const bool neg = !v.empty() && v.front() == '-';
-  const std::string_view body = neg ? v.substr(1) : v;
-  const auto dot = body.find('.');
-  std::string ip(body.substr(0, dot));
-  std::string fp(dot == std::string_view::npos ? std::string_view{} : body.substr(dot + 1));
-  const auto digits = [](const std::string& s) {
-    for (char c : s)
-      if (c < '0' || c > '9') return false;
-    return true;
-  };
-  if (ip.empty() || !digits(ip) || !digits(fp)) return std::string(v);  // not a decimal: left as is
-  const bool round_up = fp.size() > 6 && fp[6] >= '5';  // half-up on the magnitude
-  fp.resize(6, '0');
-  if (round_up) {
-    std::string all = ip + fp;
-    int i = static_cast<int>(all.size()) - 1;
-    for (; i >= 0 && all[i] == '9'; --i) all[i] = '0';
-    if (i >= 0) ++all[i];
-    else all.insert(all.begin(), '1');
-    ip = all.substr(0, all.size() - 6);
-    fp = all.substr(all.size() - 6);
-  }
-  return (neg ? "-" : "") + ip + "." + fp;
-}
 
 bool write_location_211(walk& w, std::string_view field, const location_211_args& a) {
   thread_local side_parser parser;

@@ -25,7 +25,4 @@ struct location_211_args {
 // message naming the Location so the proxy can GET it from IOP and retry (§3.4.5).
 bool write_location_211(walk& w, std::string_view field, const location_211_args& a);
 
-// Coordinates normalised to exactly 6 decimals with decimal string arithmetic (§1.9).
-std::string normalize_coordinate(std::string_view v);
-
 }  // namespace ocpi::mappings::sessions

@@ -110,25 +110,8 @@ bool end_up(walk& w, object_state& st) {
   std::optional<std::string> session;
   const std::string reference = cached_reference(w, owner, st, session);
   const auto auth = find_authorization(w, owner, reference);
-  bool advenir = false;
-  if (st.has("auth_id") && !st.slot[auth_id_slot].empty()) {
-    resolved_token t;
-    if (!resolve_cdr_token(w, "auth_id", st.slot[auth_id_slot], auth, t)) return false;
-    write_cdr_token(w.out, t.token);
-    advenir = t.advenir;
-  }
-  if (!st.slot[authorization_slot].empty()) {
-    if (advenir) w.lost(loss_kind::dropped, "authorization_id", "omitted for an Advenir session (4.16)");
-    else w.out.field("authorization_reference", st.slot[authorization_slot]);
-  }
-  if (!st.slot[auth_method_slot].empty()) {
-    std::string_view m = st.slot[auth_method_slot];
-    if (auth && auth->source == "START_SESSION" && !advenir && m != "COMMAND") {
-      m = "COMMAND";
-      w.lost(loss_kind::derived, "auth_method", "COMMAND: the authorization came from a relayed START_SESSION (3.4.2)");
-    }
-    w.out.field("auth_method", m);
-  }
+  if (!write_token_fields(w, st.slot[auth_id_slot], st.slot[auth_method_slot], st.slot[authorization_slot], auth))
+    return false;
   if (st.flags & location_seen) {
     std::string_view evse = st.slot[evse_slot], connector = st.slot[connector_slot];
     std::string storage;

@@ -151,6 +151,29 @@ void write_cdr_token(json_writer& out, const cdr_token& t) {
   out.end_object();
 }
 
+bool write_token_fields(walk& w, std::string_view auth_id, std::string_view auth_method, std::string_view reference,
+                        const std::optional<authorization_record>& auth) {
+  bool advenir = false;
+  if (!auth_id.empty()) {
+    resolved_token t;
+    if (!resolve_cdr_token(w, "auth_id", auth_id, auth, t)) return false;
+    write_cdr_token(w.out, t.token);
+    advenir = t.advenir;
+  }
+  if (!reference.empty()) {
+    if (advenir) w.lost(loss_kind::dropped, "authorization_id", "omitted for an Advenir session (4.16)");
+    else w.out.field("authorization_reference", reference);
+  }
+  if (!auth_method.empty()) {
+    if (auth && auth->source == "START_SESSION" && !advenir && auth_method != "COMMAND") {
+      auth_method = "COMMAND";
+      w.lost(loss_kind::derived, "auth_method", "COMMAND: the authorization came from a relayed START_SESSION (3.4.2)");
+    }
+    w.out.field("auth_method", auth_method);
+  }
+  return true;
+}
+
 bool null_value(walk& w, od::value v, bool& null) {
   null = false;
   if (auto ec = v.is_null().get(null)) return w.fail_json({}, ec);

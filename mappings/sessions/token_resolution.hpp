@@ -43,6 +43,12 @@ bool resolve_cdr_token(walk& w, std::string_view field, std::string_view auth_id
                        const std::optional<authorization_record>& auth, resolved_token& out);
 void write_cdr_token(json_writer& out, const cdr_token& t);
 
+// The end-hook part both Session and CDR up-conversions share: `cdr_token` from auth_id (when
+// given), `authorization_reference` (omitted for Advenir, §4.16) and `auth_method` (COMMAND when
+// the authorization came from a relayed START_SESSION, §3.4.2). Empty views = field absent.
+bool write_token_fields(walk& w, std::string_view auth_id, std::string_view auth_method, std::string_view reference,
+                        const std::optional<authorization_record>& auth);
+
 // For custom rows: true when `v` is a PATCH null, which is then reported as not clearing the
 // field (§1.8.4). Returns false only on a JSON error (already reported).
 bool null_value(walk& w, od::value v, bool& null);

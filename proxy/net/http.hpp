@@ -1,0 +1,38 @@
+#pragma once
+// The HTTP vocabulary shared by the server infrastructure and the router: one inbound exchange in,
+// one response out.
+#include <chrono>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/status.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+namespace ocpi::proxy {
+
+namespace http = boost::beast::http;
+using request = http::request<http::string_body>;
+using response = http::response<http::string_body>;
+
+enum class face { hub, legacy };
+const char* to_string(face f) noexcept;  // "hub" | "legacy"
+
+struct inbound {
+  request req;
+  face which = face::hub;
+  std::string remote;  // "ip:port" of the downstream peer
+  bool tls = false;
+  std::chrono::steady_clock::time_point received;
+};
+
+// The router. Runs on the connection's strand; may co_await upstream calls. Exceptions are caught
+// by the session (HTTP 500, OCPI 3000). The session sets version, keep-alive and Content-Length.
+using handler = std::function<boost::asio::awaitable<response>(inbound&)>;
+
+// A local reply with an OCPI envelope body (write_envelope + utc_now) and Content-Type JSON.
+response make_local_response(http::status status, int ocpi_status, std::string_view message, unsigned version = 11);
+
+}  // namespace ocpi::proxy

@@ -1,0 +1,114 @@
+#include "proxy/net/listener.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
+
+#include "proxy/net/session.hpp"
+
+namespace ocpi::proxy {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+using boost::system::error_code;
+
+struct listener::impl {
+  asio::io_context& ioc;
+  asio::strand<asio::io_context::executor_type> strand;
+  tcp::acceptor acceptor;
+  listen_address listen;
+  std::shared_ptr<session_shared> shared;
+  std::atomic<std::uint16_t> port{0};
+
+  impl(asio::io_context& c, listen_address l) : ioc(c), strand(asio::make_strand(c)), acceptor(strand), listen(std::move(l)) {}
+};
+
+namespace {
+
+void log_failure(std::exception_ptr e, const char* what) {
+  if (!e) return;
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& x) {
+    spdlog::error("{}: {}", what, x.what());
+  } catch (...) {
+    spdlog::error("{}: unknown exception", what);
+  }
+}
+
+asio::awaitable<void> accept_loop(std::shared_ptr<listener::impl> self) {
+  constexpr auto no_throw = asio::as_tuple(asio::use_awaitable);
+  for (;;) {
+    auto [ec, socket] = co_await self->acceptor.async_accept(asio::make_strand(self->ioc), no_throw);
+    if (ec == asio::error::operation_aborted || !self->acceptor.is_open()) co_return;
+    if (ec) {  // e.g. EMFILE: back off instead of spinning
+      spdlog::warn("{}: accept failed: {}", to_string(self->shared->which), ec.message());
+      asio::steady_timer pause(self->strand, std::chrono::milliseconds(50));
+      co_await pause.async_wait(no_throw);
+      continue;
+    }
+    auto executor = socket.get_executor();
+    asio::co_spawn(executor, run_session(tcp::socket(std::move(socket)), self->shared),
+                   [](std::exception_ptr e) { log_failure(e, "session"); });
+  }
+}
+
+}  // namespace
+
+listener::listener(asio::io_context& ioc, listener_options options, handler handle,
+                   std::shared_ptr<exchange_counter> exchanges)
+    : impl_(std::make_shared<impl>(ioc, std::move(options.listen))) {
+  auto shared = std::make_shared<session_shared>();
+  shared->which = options.which;
+  shared->handle = std::move(handle);
+  shared->tls = std::move(options.tls);
+  shared->body_limit = options.body_limit;
+  shared->client_timeout = options.client_timeout;
+  shared->exchanges = exchanges ? std::move(exchanges) : std::make_shared<exchange_counter>();
+  impl_->shared = std::move(shared);
+}
+
+listener::~listener() { stop(); }
+
+error_code listener::open() {
+  error_code ec;
+  const auto address = asio::ip::make_address(impl_->listen.host, ec);
+  if (ec) return ec;  // listen hosts are IP literals: no DNS at bind time
+  const tcp::endpoint endpoint{address, impl_->listen.port};
+  auto& a = impl_->acceptor;
+  a.open(endpoint.protocol(), ec);
+  if (!ec) a.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) a.bind(endpoint, ec);
+  if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    error_code ignored;
+    a.close(ignored);
+    return ec;
+  }
+  impl_->port = a.local_endpoint(ec).port();
+  return ec;
+}
+
+void listener::start() {
+  asio::co_spawn(impl_->strand, accept_loop(impl_), [](std::exception_ptr e) { log_failure(e, "accept loop"); });
+}
+
+void listener::stop() {
+  asio::post(impl_->strand, [self = impl_] {
+    error_code ec;
+    self->acceptor.close(ec);
+  });
+}
+
+std::uint16_t listener::port() const noexcept { return impl_->port; }
+face listener::which() const noexcept { return impl_->shared->which; }
+bool listener::tls() const noexcept { return impl_->shared->tls != nullptr; }
+exchange_counter& listener::exchanges() noexcept { return *impl_->shared->exchanges; }
+
+}  // namespace ocpi::proxy

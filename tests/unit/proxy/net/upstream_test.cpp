@@ -1,0 +1,163 @@
+// upstream_pool against a tiny in-test Beast server on 127.0.0.1 port 0.
+#include <doctest/doctest.h>
+
+#include <atomic>
+
+#include <boost/asio/steady_timer.hpp>
+
+#include "net_test_support.hpp"
+#include "proxy/net/upstream.hpp"
+
+using namespace net_test;
+using namespace ocpi::proxy;
+using asio::ip::tcp;
+
+namespace {
+
+enum class mode { answer, silent, slow };
+
+// Accepts connections on 127.0.0.1:0 and answers every request with "<n>:<target>" where n counts
+// accepted connections (so the response shows which connection carried it).
+struct tiny_server {
+  asio::io_context& ioc;
+  tcp::acceptor acceptor{ioc, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)};
+  mode how = mode::answer;
+  int accepted = 0;
+  int requests = 0;
+
+  tiny_server(asio::io_context& c, mode m) : ioc(c), how(m) {
+    asio::co_spawn(ioc, accept_loop(), asio::detached);
+  }
+  std::uint16_t port() const { return acceptor.local_endpoint().port(); }
+
+  asio::awaitable<void> accept_loop() {
+    for (;;) {
+      auto [ec, socket] = co_await acceptor.async_accept(no_throw);
+      if (ec) co_return;
+      asio::co_spawn(ioc, serve(beast::tcp_stream(std::move(socket)), ++accepted), asio::detached);
+    }
+  }
+
+  asio::awaitable<void> serve(beast::tcp_stream stream, int id) {
+    beast::flat_buffer buffer;
+    for (;;) {
+      request req;
+      stream.expires_after(std::chrono::seconds(10));
+      auto [ec, n] = co_await http::async_read(stream, buffer, req, no_throw);
+      if (ec) co_return;
+      ++requests;
+      if (how == mode::silent) {
+        asio::steady_timer never(stream.get_executor(), std::chrono::seconds(10));
+        co_await never.async_wait(no_throw);
+        co_return;
+      }
+      if (how == mode::slow) {
+        asio::steady_timer pause(stream.get_executor(), std::chrono::milliseconds(50));
+        co_await pause.async_wait(no_throw);
+      }
+      response res{http::status::ok, 11};
+      res.set(http::field::content_type, "application/json");
+      res.body() = std::to_string(id) + ":" + std::string(req.target()) + ":" + std::string(req[http::field::host]);
+      res.keep_alive(req.keep_alive());
+      res.prepare_payload();
+      auto [wec, wn] = co_await http::async_write(stream, res, no_throw);
+      if (wec || !res.keep_alive()) co_return;
+    }
+  }
+};
+
+url local(std::uint16_t port, std::string target) { return *parse_url("http://127.0.0.1:" + std::to_string(port) + target); }
+
+upstream_options quick() {
+  upstream_options o;
+  o.connect_timeout = std::chrono::milliseconds(2000);
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("upstream: keep-alive reuses one connection for two requests") {
+  asio::io_context ioc;
+  tiny_server peer(ioc, mode::answer);
+  upstream_pool pool(ioc.get_executor(), quick());
+  run_test(ioc, [&]() -> asio::awaitable<void> {
+    auto r1 = co_await pool.send(local(peer.port(), "/ocpi/versions"), request{http::verb::get, "/", 11}, std::chrono::seconds(5));
+    auto r2 = co_await pool.send(local(peer.port(), "/ocpi/2.2.1?x=1"), request{http::verb::get, "/", 11}, std::chrono::seconds(5));
+    REQUIRE(r1.ok());
+    REQUIRE(r2.ok());
+    CHECK(r1.res.result() == http::status::ok);
+    CHECK(r1.res.body() == "1:/ocpi/versions:127.0.0.1:" + std::to_string(peer.port()));
+    CHECK(r2.res.body() == "1:/ocpi/2.2.1?x=1:127.0.0.1:" + std::to_string(peer.port()));
+  });
+  CHECK(peer.accepted == 1);
+  CHECK(pool.stats().connects == 1);
+  CHECK(pool.stats().reuses == 1);
+}
+
+TEST_CASE("upstream: a bounded pool queues waiters instead of opening more connections") {
+  asio::io_context ioc;
+  tiny_server peer(ioc, mode::slow);
+  auto o = quick();
+  o.pool_size = 1;
+  upstream_pool pool(ioc.get_executor(), o);
+  int done = 0;
+  run_test(ioc, [&]() -> asio::awaitable<void> {
+    auto one = [&](std::string target) -> asio::awaitable<void> {
+      auto r = co_await pool.send(local(peer.port(), target), request{http::verb::put, "/", 11, "{}"}, std::chrono::seconds(5));
+      CHECK(r.ok());
+      ++done;
+    };
+    for (int i = 0; i < 3; ++i) asio::co_spawn(ioc, one("/r" + std::to_string(i)), asio::detached);
+    asio::steady_timer wait(ioc);
+    for (int i = 0; i < 200 && done < 3; ++i) {
+      wait.expires_after(std::chrono::milliseconds(20));
+      co_await wait.async_wait(no_throw);
+    }
+  });
+  CHECK(done == 3);
+  CHECK(peer.accepted == 1);
+  CHECK(peer.requests == 3);
+}
+
+TEST_CASE("upstream: no response in time is failure::timeout") {
+  asio::io_context ioc;
+  tiny_server peer(ioc, mode::silent);
+  upstream_pool pool(ioc.get_executor(), quick());
+  run_test(ioc, [&]() -> asio::awaitable<void> {
+    auto r = co_await pool.send(local(peer.port(), "/x"), request{http::verb::get, "/", 11}, std::chrono::milliseconds(200));
+    CHECK(r.fail == upstream_result::failure::timeout);
+    CHECK_FALSE(r.detail.empty());
+  });
+  CHECK(peer.requests == 1);  // sent once: a timeout is never retried
+}
+
+TEST_CASE("upstream: connection refused is failure::connect") {
+  asio::io_context ioc;
+  std::uint16_t closed_port = 0;
+  {
+    tcp::acceptor probe(ioc, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+    closed_port = probe.local_endpoint().port();
+  }
+  upstream_pool pool(ioc.get_executor(), quick());
+  run_test(ioc, [&]() -> asio::awaitable<void> {
+    auto r = co_await pool.send(local(closed_port, "/x"), request{http::verb::post, "/", 11, "{}"}, std::chrono::seconds(5));
+    CHECK(r.fail == upstream_result::failure::connect);
+    CHECK(std::string(to_string(r.fail)) == "connect");
+  });
+}
+
+TEST_CASE("upstream: a connection the peer closed is not reused, even for POST") {
+  asio::io_context ioc;
+  tiny_server peer(ioc, mode::answer);
+  upstream_pool pool(ioc.get_executor(), quick());
+  run_test(ioc, [&]() -> asio::awaitable<void> {
+    auto first = request{http::verb::get, "/", 11};
+    first.keep_alive(false);  // the peer closes after answering
+    auto r1 = co_await pool.send(local(peer.port(), "/a"), first, std::chrono::seconds(5));
+    auto r2 = co_await pool.send(local(peer.port(), "/b"), request{http::verb::post, "/", 11, "{}"}, std::chrono::seconds(5));
+    CHECK(r1.ok());
+    REQUIRE(r2.ok());
+    CHECK(r2.res.body().rfind("2:/b", 0) == 0);
+  });
+  CHECK(peer.accepted == 2);
+}

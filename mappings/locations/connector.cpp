@@ -3,15 +3,21 @@
 #include <array>
 
 #include "common/enums.hpp"
+#include "common/text.hpp"
 #include "locations/entries.hpp"
+#include "locations/rules.hpp"
 #include "locations/tariff_choice.hpp"
 
 namespace ocpi::mappings::locations {
 
 namespace {
 
+// slot[3] of a Connector state (up): its tariff id, for the EVSE's §4.4 divergence check. Slots 0/1
+// stay empty: tariff_owner() reads them as the owner of the enclosing Location.
+constexpr std::size_t tariff_slot = 3;
+
 // 2.1.1 `tariff_id` (one) -> 2.2.1 `tariff_ids` (list). A PATCH null clears: `[]` (§1.8.4).
-bool tariff_id_up(walk& w, const field_rule&, od::value v, object_state&) {
+bool tariff_id_up(walk& w, const field_rule&, od::value v, object_state& st) {
   bool null = false;
   if (auto ec = v.is_null().get(null)) return w.fail_json({}, ec);
   w.out.key("tariff_ids");
@@ -21,14 +27,26 @@ bool tariff_id_up(walk& w, const field_rule&, od::value v, object_state&) {
     if (!w.read_string(v, {}, id)) return false;
     if (id.size() > 36) return w.fail(status::invalid_parameters, {}, "longer than 36 characters");
     w.out.string(id);
+    st.slot[tariff_slot] = id;
   }
   w.out.end_array();
   return true;
 }
 
+// §4.4 ToIOP 1: IOP applies the first connector's tariff ids to the whole EVSE; connectors that
+// disagree are forwarded unchanged and the EVSE warns (see evse.cpp).
+void track_evse_tariff(const object_state& st) {
+  object_state* evse = st.parent;
+  if (!evse || evse->rules != &evse_rules_up) return;
+  if (evse->count++ == 0) evse->slot[tariff_slot] = st.slot[tariff_slot];
+  else if (!iequals(evse->slot[tariff_slot], st.slot[tariff_slot])) evse->flags |= evse_tariff_divergent;
+}
+
 bool connector_up_end(walk& w, object_state& st) {
+  patch_last_updated(w, st);
   if (!w.patch() && !st.has("tariff_id"))
     w.lost(loss_kind::warning, "tariff_id", "missing: Gireve requires tariff ids on every connector (4.4, 4.11)");
+  track_evse_tariff(st);
   return true;
 }
 

@@ -7,9 +7,6 @@
 
 namespace ocpi::mappings::locations {
 
-extern const object_rules connector_rules_up;
-extern const object_rules connector_rules_down;
-
 // The owner of the Location being converted: the request's owner (push URL) or, for pages, the
 // country_code/party_id the enclosing Location's begin hook captured in slot 0/1.
 party tariff_owner(const walk& w, const object_state& st);

@@ -162,7 +162,7 @@ TEST_CASE("3.4.5 Session down: cache misses and fallbacks") {
     const auto r = translate(down_req(ctx), j.dump(), ctx);
     REQUIRE(r.ok());
     CHECK(body(r)["charging_periods"].empty());
-    CHECK(test::has_loss(r, "charging_periods[0].dimensions[0]", loss_kind::dropped));
+    CHECK(test::has_loss(r, "charging_periods[0].dimensions[0].type", loss_kind::dropped));
     CHECK(test::has_loss(r, "charging_periods[0]", loss_kind::dropped));
   }
 }

@@ -42,6 +42,8 @@ class json_writer {
   void field(std::string_view name, std::string_view s) { key(name); string(s); }
   void field_raw(std::string_view name, std::string_view json) { key(name); raw(json); }
   void field(std::string_view name, bool b) { key(name); boolean(b); }
+  // Without this, field("k", "literal") would pick the bool overload (pointer -> bool).
+  void field(std::string_view name, const char* s) { key(name); string(s); }
 
   mark position() const noexcept { return {out_.size(), need_comma_}; }
   void rollback(mark m) { out_.resize(m.size); need_comma_ = m.need_comma; }

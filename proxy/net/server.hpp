@@ -6,12 +6,10 @@
 #include <memory>
 #include <string>
 
+#include <boost/asio/io_context.hpp>  // context() is for co_spawn-ing background work on it
+
 #include "proxy/config/config.hpp"
 #include "proxy/net/http.hpp"
-
-namespace boost::asio {
-class io_context;
-}
 
 namespace ocpi::proxy {
 

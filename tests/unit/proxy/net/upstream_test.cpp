@@ -3,6 +3,7 @@
 
 #include <atomic>
 
+#include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include "net_test_support.hpp"

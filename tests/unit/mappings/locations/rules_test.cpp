@@ -293,7 +293,8 @@ TEST_CASE("4.10 evse_id prefix check") {
   }
   SUBCASE("missing evse_id: same handling unless REMOVED") {
     std::string e = evse211();
-    e.replace(e.find(R"("evse_id":"FR*CPO*E1",)"), 23, "");
+    const std::string id_member = R"("evse_id":"FR*CPO*E1",)";
+    e.replace(e.find(id_member), id_member.size(), "");
     CHECK(has_loss(translate(req, e, ctx), loss_kind::warning, "evse_id", "missing"));
     e.replace(e.find("AVAILABLE"), 9, "REMOVED");
     CHECK(translate(req, e, ctx).losses.empty());
@@ -307,7 +308,8 @@ TEST_CASE("4.10 evse_id prefix check") {
 TEST_CASE("4.11 EVSE up: capabilities missing or empty warned") {
   memory_context ctx(test::fixture_options());
   std::string e = evse211();
-  e.replace(e.find(R"("capabilities":["RFID_READER"],)"), 31, "");
+  const std::string caps = R"("capabilities":["RFID_READER"],)";
+  e.replace(e.find(caps), caps.size(), "");
   auto r = translate(up(object_kind::evse, cpo_a(ctx)), e, ctx);
   REQUIRE(r.ok());
   CHECK(has_loss(r, loss_kind::warning, "capabilities", "missing"));

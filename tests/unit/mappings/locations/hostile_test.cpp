@@ -109,7 +109,7 @@ TEST_CASE("Location hostile input: duplicate keys") {
 
 TEST_CASE("Location hostile input: truncated and garbage documents are 400s") {
   memory_context ctx(test::fixture_options());
-  for (const std::string bad : {std::string("{"), std::string(R"({"id":"L1",)"), std::string("{\"id\":\"L1\"}}"), std::string("nul"),
+  for (const std::string& bad : {std::string("{"), std::string(R"({"id":"L1",)"), std::string("{\"id\":\"L1\"}}"), std::string("nul"),
                                 std::string(""), std::string("\0\0\0", 3)}) {
     const auto r = translate(up(object_kind::location, cpo_a(ctx)), bad, ctx);
     REQUIRE_FALSE(r.ok());

@@ -113,7 +113,7 @@ caller_answer answer(unsigned http, int code, std::string message, bool transien
 
 }  // namespace
 
-std::optional<parsed_envelope> parse_envelope(std::string_view body, std::size_t capacity) {
+std::optional<parsed_envelope> parse_upstream_envelope(std::string_view body, std::size_t capacity) {
   if (capacity >= body.size() + simdjson::SIMDJSON_PADDING)
     return parse_padded(simdjson::padded_string_view(body.data(), body.size(), capacity));
   const simdjson::padded_string copy(body);

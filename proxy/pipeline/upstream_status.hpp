@@ -22,7 +22,7 @@ struct parsed_envelope {
 // A JSON object with an integer `status_code` (a string of digits is tolerated); nullopt for
 // anything else (not JSON, not an object, no status_code). `capacity` is the size of the buffer
 // behind `body`: with SIMDJSON_PADDING spare bytes the body is parsed in place, else copied.
-std::optional<parsed_envelope> parse_envelope(std::string_view body, std::size_t capacity = 0);
+std::optional<parsed_envelope> parse_upstream_envelope(std::string_view body, std::size_t capacity = 0);
 
 struct caller_answer {
   unsigned http_status = 200;

@@ -135,7 +135,7 @@ std::string join_url(std::string_view base, std::initializer_list<std::string_vi
   return join_url(base, std::span<const std::string_view>(segments.begin(), segments.size()));
 }
 
-std::optional<std::vector<std::string>> split_path(std::string_view target) {
+std::optional<std::vector<std::string>> path_segments(std::string_view target) {
   std::string_view path = target.substr(0, target.find_first_of("?#"));
   std::vector<std::string> out;
   while (!path.empty()) {

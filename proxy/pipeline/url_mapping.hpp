@@ -31,7 +31,7 @@ std::string join_url(std::string_view base, std::initializer_list<std::string_vi
 
 // The path of a request target (a query is ignored) as decoded segments; empty segments (doubled or
 // trailing slashes) are skipped. nullopt on a broken escape.
-std::optional<std::vector<std::string>> split_path(std::string_view target);
+std::optional<std::vector<std::string>> path_segments(std::string_view target);
 
 // -- Query strings (§1.2.4) ------------------------------------------------------------------
 

@@ -3,6 +3,7 @@
 #include <array>
 #include <string>
 
+#include "proxy/pipeline/envelope.hpp"
 #include "proxy/pipeline/token_codec.hpp"
 
 using namespace ocpi::proxy;
@@ -70,7 +71,11 @@ TEST_CASE("TV-01 inbound on the 2.2.1 face (1.3)") {
     CHECK(match("token cHJveHktdG9rZW4tQy01Njc4"));
     CHECK(match("TOKEN   cHJveHktdG9rZW4tQy01Njc4"));
   }
-  SUBCASE("unknown token -> 401") { CHECK_FALSE(match("Token cHJveHktdG9rZW4tQy01Njc5")); }
+  SUBCASE("unknown token -> 401 with an OCPI body") {
+    CHECK_FALSE(match("Token cHJveHktdG9rZW4tQy01Njc5"));
+    CHECK(write_envelope(2000, "unknown token", "2024-06-01T12:00:00Z") ==
+          R"({"status_code":2000,"status_message":"unknown token","timestamp":"2024-06-01T12:00:00Z"})");
+  }
   SUBCASE("other scheme or malformed -> 401") {
     CHECK_FALSE(match("Bearer cHJveHktdG9rZW4tQy01Njc4"));
     CHECK_FALSE(match(""));

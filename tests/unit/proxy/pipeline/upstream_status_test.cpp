@@ -10,52 +10,52 @@ using namespace ocpi::proxy;
 namespace {
 caller_answer toiop(unsigned http, std::string_view body, upstream_failure f = upstream_failure::none,
                     bool strict = true, bool get_object = false) {
-  const auto env = parse_envelope(body);
+  const auto env = parse_upstream_envelope(body);
   return map_iop_answer_to_legacy(http, env ? &*env : nullptr, f, strict, get_object);
 }
 caller_answer fromiop(unsigned http, std::string_view body, upstream_failure f = upstream_failure::none,
                       bool authorize = false) {
-  const auto env = parse_envelope(body);
+  const auto env = parse_upstream_envelope(body);
   return map_legacy_answer_to_iop(http, env ? &*env : nullptr, f, authorize);
 }
 }  // namespace
 
-TEST_CASE("1.6.4 pipeline parse_envelope") {
+TEST_CASE("1.6.4 pipeline parse_upstream_envelope") {
   SUBCASE("object data kept raw") {
-    const auto e = parse_envelope(R"({"data":{"a":[1, 2]},"status_code":1000,"status_message":"Success","timestamp":"x"})");
+    const auto e = parse_upstream_envelope(R"({"data":{"a":[1, 2]},"status_code":1000,"status_message":"Success","timestamp":"x"})");
     REQUIRE(e);
     CHECK(e->status_code == 1000);
     CHECK(e->status_message == "Success");
     CHECK(e->data == R"({"a":[1, 2]})");
   }
   SUBCASE("array, scalar, null and absent data") {
-    CHECK(parse_envelope(R"({"status_code":1000,"data":[{"id":"1"}]})")->data == R"([{"id":"1"}])");
-    CHECK(parse_envelope(R"({"status_code":1000,"data":"ACCEPTED" })")->data == R"("ACCEPTED")");
-    CHECK(parse_envelope(R"({"status_code":1000,"data":12 })")->data == "12");
-    CHECK(parse_envelope(R"({"status_code":1000,"data":null})")->data.empty());
-    CHECK(parse_envelope(R"({"status_code":2001})")->data.empty());
+    CHECK(parse_upstream_envelope(R"({"status_code":1000,"data":[{"id":"1"}]})")->data == R"([{"id":"1"}])");
+    CHECK(parse_upstream_envelope(R"({"status_code":1000,"data":"ACCEPTED" })")->data == R"("ACCEPTED")");
+    CHECK(parse_upstream_envelope(R"({"status_code":1000,"data":12 })")->data == "12");
+    CHECK(parse_upstream_envelope(R"({"status_code":1000,"data":null})")->data.empty());
+    CHECK(parse_upstream_envelope(R"({"status_code":2001})")->data.empty());
   }
   SUBCASE("status_code as a digit string is tolerated; null message is absent") {
-    const auto e = parse_envelope(R"({"status_code":"2001","status_message":null})");
+    const auto e = parse_upstream_envelope(R"({"status_code":"2001","status_message":null})");
     REQUIRE(e);
     CHECK(e->status_code == 2001);
     CHECK(e->status_message.empty());
   }
   SUBCASE("invalid envelopes") {
-    CHECK_FALSE(parse_envelope(""));
-    CHECK_FALSE(parse_envelope("<html>Bad gateway</html>"));
-    CHECK_FALSE(parse_envelope("[1,2]"));
-    CHECK_FALSE(parse_envelope(R"({"status_message":"no code"})"));
-    CHECK_FALSE(parse_envelope(R"({"status_code":1000.5})"));
-    CHECK_FALSE(parse_envelope(R"({"status_code":true})"));
-    CHECK_FALSE(parse_envelope(R"({"status_code":1000} trailing)"));
-    CHECK_FALSE(parse_envelope(R"({"status_code":1000,"data":{"a":)"));
+    CHECK_FALSE(parse_upstream_envelope(""));
+    CHECK_FALSE(parse_upstream_envelope("<html>Bad gateway</html>"));
+    CHECK_FALSE(parse_upstream_envelope("[1,2]"));
+    CHECK_FALSE(parse_upstream_envelope(R"({"status_message":"no code"})"));
+    CHECK_FALSE(parse_upstream_envelope(R"({"status_code":1000.5})"));
+    CHECK_FALSE(parse_upstream_envelope(R"({"status_code":true})"));
+    CHECK_FALSE(parse_upstream_envelope(R"({"status_code":1000} trailing)"));
+    CHECK_FALSE(parse_upstream_envelope(R"({"status_code":1000,"data":{"a":)"));
   }
   SUBCASE("in-place parse when the buffer has padding") {
     std::string buf = R"({"status_code":1000,"data":{}})";
     const auto size = buf.size();
     buf.resize(size + 64);
-    const auto e = parse_envelope(std::string_view(buf.data(), size), buf.size());
+    const auto e = parse_upstream_envelope(std::string_view(buf.data(), size), buf.size());
     REQUIRE(e);
     CHECK(e->data == "{}");
   }

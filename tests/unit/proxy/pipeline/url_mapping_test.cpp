@@ -19,22 +19,22 @@ TEST_CASE("1.2.4 pipeline join_url: exactly one slash, every segment percent-enc
   CHECK(percent_encode_segment("\xC3\xA9") == "%C3%A9");
 }
 
-TEST_CASE("1.2.4 pipeline split_path: decoded segments") {
-  const auto s = split_path("/ocpi/2.2.1/cpo/locations/FR/CPO/a%2Fb%3fc?offset=1");
+TEST_CASE("1.2.4 pipeline path_segments: decoded segments") {
+  const auto s = path_segments("/ocpi/2.2.1/cpo/locations/FR/CPO/a%2Fb%3fc?offset=1");
   REQUIRE(s);
   REQUIRE(s->size() == 7);
   CHECK((*s)[0] == "ocpi");
   CHECK((*s)[6] == "a/b?c");
-  const auto trailing = split_path("/ocpi/emsp/2.1.1/tokens/");
+  const auto trailing = path_segments("/ocpi/emsp/2.1.1/tokens/");
   REQUIRE(trailing);
   CHECK(trailing->size() == 4);
-  CHECK(split_path("/")->empty());
-  CHECK(split_path("/a+b")->at(0) == "a+b");
-  CHECK_FALSE(split_path("/a%2"));
-  CHECK_FALSE(split_path("/a%zz"));
+  CHECK(path_segments("/")->empty());
+  CHECK(path_segments("/a+b")->at(0) == "a+b");
+  CHECK_FALSE(path_segments("/a%2"));
+  CHECK_FALSE(path_segments("/a%zz"));
   // Round trip with the encoder.
   const std::string id = "weird id/with?all#of%them*";
-  CHECK(split_path("/" + percent_encode_segment(id))->at(0) == id);
+  CHECK(path_segments("/" + percent_encode_segment(id))->at(0) == id);
 }
 
 TEST_CASE("1.2.4 pipeline query filter: allowed set, order and bytes kept, dropped reported") {

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "proxy/build_info.hpp"
+#include "proxy/cli/run_command.hpp"
 #include "proxy/cli/translate_command.hpp"
 
 namespace {
@@ -27,6 +28,8 @@ int main(int argc, char** argv) {
   }
   if (!args.empty() && args[0] == "translate")
     return ocpi::proxy::cli::run_translate(std::span(args).subspan(1), std::cin, std::cout, std::cerr);
+  if (args.empty() || args[0] == "run") return ocpi::proxy::cli::run_bridge(std::span(args).subspan(args.empty() ? 0 : 1));
+  if (args[0] == "--config") return ocpi::proxy::cli::run_bridge(args);
   std::cerr << usage;
   return 1;
 }

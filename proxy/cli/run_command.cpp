@@ -1,0 +1,42 @@
+#include "proxy/cli/run_command.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <iostream>
+
+#include "proxy/config/config.hpp"
+#include "proxy/net/server.hpp"
+#include "proxy/router/bridge.hpp"
+
+namespace ocpi::proxy::cli {
+
+int run_bridge(std::span<const std::string_view> args) {
+  std::string config_path;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--config" && i + 1 < args.size()) {
+      config_path = std::string(args[++i]);
+    } else {
+      std::cerr << "ocpi-bridge run: unknown argument '" << args[i] << "'\n";
+      return 1;
+    }
+  }
+  try {
+    bridge_config cfg = config_path.empty() ? embedded_default_config() : load_config_file(config_path);
+    server srv(std::move(cfg));
+    shared_state state(srv.config().mapping);
+    bridge router(srv.config(), state, srv.upstream());
+    router.rt().iop_tls = srv.iop_tls();
+    for (std::size_t i = 0; i < srv.config().legacy.size(); ++i) router.rt().legacy_tls.push_back(srv.legacy_tls(i));
+    srv.set_handler([&router](inbound& in) { return router.handle(in); });
+    srv.open();
+    router.set_public_bases(srv.public_url(face::hub), srv.public_url(face::legacy));
+    boost::asio::co_spawn(srv.context(), router.discovery_loop(std::chrono::seconds(2)), boost::asio::detached);
+    return srv.run();
+  } catch (const std::exception& e) {
+    std::cerr << "ocpi-bridge: " << e.what() << "\n";
+    return 2;
+  }
+}
+
+}  // namespace ocpi::proxy::cli

@@ -1,0 +1,38 @@
+#include "proxy/router/exchange.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "proxy/pipeline/envelope.hpp"
+
+namespace ocpi::proxy {
+
+exchange::exchange(inbound& in_) : in(in_) {
+  ids = inbound_ids(header(request_id_header), header(correlation_id_header));
+}
+
+std::string_view exchange::header(std::string_view name) const {
+  auto it = in.req.find(name);
+  return it == in.req.end() ? std::string_view{} : std::string_view(it->value().data(), it->value().size());
+}
+
+void log_exchange(const exchange& ex, const response& res) {
+  const auto latency = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - ex.in.received);
+  spdlog::info("exchange cid={} rid={} face={} {} {} route=\"{}\" party={} upstream={} up_rid={} http={} ocpi={} latency_us={}{}{}",
+               ex.ids.correlation_id, ex.ids.request_id, to_string(ex.in.which), std::string_view(ex.in.req.method_string()),
+               std::string_view(ex.in.req.target()), ex.route, ex.legacy ? ex.legacy->party.id.emi3() : "-",
+               ex.upstream_http ? std::to_string(ex.upstream_http) : "-",
+               ex.upstream_ids ? ex.upstream_ids->request_id : "-", res.result_int(), ex.ocpi_status, latency.count(),
+               ex.note.empty() ? "" : " note=", ex.note);
+}
+
+response envelope_response(exchange& ex, unsigned http_status, int ocpi_status, std::string_view message,
+                           std::string_view data_json) {
+  response res{static_cast<http::status>(http_status), ex.in.req.version()};
+  res.set(http::field::content_type, "application/json");
+  res.body() = write_envelope(ocpi_status, message, utc_now(), data_json);
+  ex.ocpi_status = ocpi_status;
+  if (ocpi_status != 1000 && ex.note.empty()) ex.note = std::string(message);
+  return res;
+}
+
+}  // namespace ocpi::proxy

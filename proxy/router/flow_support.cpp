@@ -1,0 +1,296 @@
+#include "proxy/router/flow_support.hpp"
+
+#include <simdjson.h>
+
+#include <cctype>
+#include <cstdlib>
+
+#include "proxy/pipeline/envelope.hpp"
+
+namespace ocpi::proxy {
+
+namespace {
+
+int hex(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string decode(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
+      out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+void encode_segment(std::string& out, std::string_view s) {
+  static constexpr char digits[] = "0123456789ABCDEF";
+  for (unsigned char c : s) {
+    const bool keep = std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '*';
+    if (keep) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += digits[c >> 4];
+      out += digits[c & 15];
+    }
+  }
+}
+
+simdjson::ondemand::parser& side_parser() {
+  thread_local simdjson::ondemand::parser p;
+  return p;
+}
+
+}  // namespace
+
+std::vector<std::string> split_path(std::string_view target) {
+  target = target.substr(0, target.find('?'));
+  std::vector<std::string> segs;
+  std::size_t start = 0;
+  while (start <= target.size()) {
+    const auto slash = target.find('/', start);
+    const auto piece = target.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
+    if (!piece.empty()) segs.push_back(decode(piece));
+    if (slash == std::string_view::npos) break;
+    start = slash + 1;
+  }
+  return segs;
+}
+
+std::optional<url> endpoint_target(std::string_view endpoint, const std::vector<std::string>& segs, std::string_view query) {
+  std::string text(endpoint);
+  while (!text.empty() && text.back() == '/') text.pop_back();
+  for (const auto& s : segs) {
+    text += '/';
+    encode_segment(text, s);
+  }
+  if (!query.empty()) {
+    text += '?';
+    text += query;
+  }
+  return parse_url(text);
+}
+
+std::string forwarded_query(std::string_view target) {
+  const auto q = target.find('?');
+  if (q == std::string_view::npos) return {};
+  std::string out;
+  std::string_view rest = target.substr(q + 1);
+  while (!rest.empty()) {
+    const auto amp = rest.find('&');
+    const auto pair = rest.substr(0, amp);
+    const auto name = pair.substr(0, pair.find('='));
+    if (name == "date_from" || name == "date_to" || name == "offset" || name == "limit") {
+      if (!out.empty()) out += '&';
+      out += pair;
+    }
+    if (amp == std::string_view::npos) break;
+    rest = rest.substr(amp + 1);
+  }
+  return out;
+}
+
+bool body_facts::only(std::initializer_list<std::string_view> allowed) const {
+  for (const auto& k : keys) {
+    bool ok = false;
+    for (auto a : allowed) ok = ok || k == a;
+    if (!ok) return false;
+  }
+  return true;
+}
+
+body_facts peek(std::string_view json) {
+  body_facts f;
+  simdjson::padded_string padded(json);
+  simdjson::ondemand::document doc;
+  if (side_parser().iterate(padded).get(doc)) return f;
+  simdjson::ondemand::object obj;
+  if (doc.get_object().get(obj)) return f;
+  for (auto field : obj) {
+    std::string_view key;
+    if (field.unescaped_key().get(key)) return f;
+    f.keys.emplace_back(key);
+    std::string_view s;
+    if ((key == "id" || key == "uid" || key == "status" || key == "last_updated") && !field.value().get_string().get(s)) {
+      (key == "id" ? f.id : key == "uid" ? f.uid : key == "status" ? f.status : f.last_updated) = std::string(s);
+    }
+  }
+  f.valid_object = true;
+  return f;
+}
+
+std::optional<envelope_view> parse_envelope(std::string_view body) {
+  simdjson::padded_string padded(body);
+  simdjson::ondemand::document doc;
+  if (side_parser().iterate(padded).get(doc)) return std::nullopt;
+  simdjson::ondemand::object obj;
+  if (doc.get_object().get(obj)) return std::nullopt;
+  envelope_view env;
+  bool have_status = false;
+  for (auto field : obj) {
+    std::string_view key;
+    if (field.unescaped_key().get(key)) return std::nullopt;
+    auto v = field.value();
+    if (key == "status_code") {
+      int64_t code;
+      if (v.get_int64().get(code)) return std::nullopt;
+      env.status_code = static_cast<int>(code);
+      have_status = true;
+    } else if (key == "status_message") {
+      std::string_view s;
+      if (!v.get_string().get(s)) env.status_message = std::string(s);
+    } else if (key == "data") {
+      simdjson::ondemand::json_type t;
+      if (v.type().get(t)) return std::nullopt;
+      std::string_view raw;
+      if (t == simdjson::ondemand::json_type::object) {
+        simdjson::ondemand::object o;
+        if (v.get_object().get(o) || o.raw_json().get(raw)) return std::nullopt;
+      } else if (t == simdjson::ondemand::json_type::array) {
+        simdjson::ondemand::array a;
+        if (v.get_array().get(a) || a.raw_json().get(raw)) return std::nullopt;
+      } else {
+        raw = v.raw_json_token();
+      }
+      while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\n' || raw.back() == '\r' || raw.back() == '\t')) raw.remove_suffix(1);
+      if (raw != "null") env.data = std::string(raw);
+    }
+  }
+  if (!have_status) return std::nullopt;
+  return env;
+}
+
+response refusal(exchange& ex, const error& err, bool toward_211) {
+  ex.note = err.describe();
+  return envelope_response(ex, static_cast<unsigned>(err.http_status), err.status_code, err.describe(),
+                           toward_211 && err.http_status == 200 ? "{}" : "");
+}
+
+response relay_iop_answer(runtime& rt, exchange& ex, const upstream_result& up, const std::optional<envelope_view>& env,
+                          std::string_view data_211, bool get_object) {
+  using failure = upstream_result::failure;
+  if (up.fail == failure::timeout) return envelope_response(ex, 504, status::server_error, "IOP did not answer in time");
+  if (up.fail != failure::none) return envelope_response(ex, 502, status::server_error, "IOP unreachable: " + up.detail);
+  const unsigned http = up.res.result_int();
+  ex.upstream_http = static_cast<int>(http);
+  if (http == 401 || http == 403) {
+    ex.note = "alert: proxy not authorized at IOP";
+    return envelope_response(ex, 503, status::server_error, "proxy not authorized at IOP");
+  }
+  if (http == 404 && get_object) {
+    const int code = env ? env->status_code : status::client_error;
+    return envelope_response(ex, 404, code >= 2000 && code < 3000 && code != 2004 ? code : status::client_error,
+                             env ? env->status_message : "not found at IOP", "");
+  }
+  if (http >= 500 || !env) return envelope_response(ex, 502, status::server_error, http >= 500 ? "IOP error HTTP " + std::to_string(http) : "IOP answered without an OCPI envelope");
+  const int code = env->status_code;
+  const std::string tagged = "[IOP " + std::to_string(code) + "] " + env->status_message;
+  if (code >= 1000 && code < 2000) return envelope_response(ex, http, code, env->status_message.empty() ? "Success" : env->status_message, data_211.empty() ? "{}" : data_211);
+  if (code == status::unknown_token)
+    return envelope_response(ex, http, rt.cfg.mapping.status_strict_211_codes ? status::client_error : code, tagged, "");
+  if (code == status::hub_unknown_receiver) {
+    ex.note = "alert: IOP does not know the receiver";
+    return envelope_response(ex, 200, status::client_error, tagged);
+  }
+  if (code >= 4000 && code < 5000) return envelope_response(ex, 503, status::server_error, tagged);
+  if (code >= 2000 && code < 4000) return envelope_response(ex, http, code, env->status_message, "");
+  return envelope_response(ex, 502, status::server_error, tagged);
+}
+
+response relay_legacy_answer(exchange& ex, const upstream_result& up, const std::optional<envelope_view>& env,
+                             std::string_view data_221) {
+  using failure = upstream_result::failure;
+  if (up.fail == failure::timeout) return envelope_response(ex, 504, status::server_error, "legacy backend did not answer in time");
+  if (up.fail != failure::none) return envelope_response(ex, 502, status::server_error, "legacy backend unreachable");
+  const unsigned http = up.res.result_int();
+  ex.upstream_http = static_cast<int>(http);
+  if (http == 401 || http == 403) {
+    ex.note = "alert: the bridge's token was refused by the legacy backend";
+    return envelope_response(ex, 502, status::server_error, "legacy backend refused the bridge's credentials");
+  }
+  if (http >= 500 || !env) return envelope_response(ex, 502, status::server_error, http >= 500 ? "legacy backend error HTTP " + std::to_string(http) : "legacy backend answered without an OCPI envelope");
+  const int code = env->status_code;
+  return envelope_response(ex, http, code, env->status_message.empty() && code == 1000 ? "Success" : env->status_message,
+                           code >= 1000 && code < 2000 ? data_221 : "");
+}
+
+void relay_pagination(const response& upstream, response& out, std::string_view caller_endpoint,
+                      std::string_view request_target, std::size_t count, bool synthesise) {
+  bool have_total = false, have_limit = false;
+  if (auto it = upstream.find("X-Total-Count"); it != upstream.end()) out.set("X-Total-Count", it->value()), have_total = true;
+  if (auto it = upstream.find("X-Limit"); it != upstream.end()) out.set("X-Limit", it->value()), have_limit = true;
+  if (auto it = upstream.find(http::field::link); it != upstream.end()) {
+    const std::string_view link = it->value();
+    const auto open = link.find('<'), close = link.find('>');
+    if (open != std::string_view::npos && close != std::string_view::npos && close > open &&
+        link.find("next", close) != std::string_view::npos) {
+      const std::string_view next = link.substr(open + 1, close - open - 1);
+      const auto q = next.find('?');
+      // §1.7 rule 1: keep the upstream query byte for byte, replace everything before it.
+      std::string rewritten = "<" + std::string(caller_endpoint) + (q == std::string_view::npos ? "" : std::string(next.substr(q))) + ">; rel=\"next\"";
+      out.set(http::field::link, rewritten);
+    }
+  } else if (synthesise && !have_total && !have_limit) {
+    // §1.7 rule 3: the legacy server sent no pagination headers.
+    auto param = [&](std::string_view name) -> std::optional<std::size_t> {
+      const auto q = request_target.find('?');
+      if (q == std::string_view::npos) return std::nullopt;
+      std::string_view rest = request_target.substr(q + 1);
+      while (!rest.empty()) {
+        const auto amp = rest.find('&');
+        const auto pair = rest.substr(0, amp);
+        if (pair.substr(0, pair.find('=')) == name && pair.find('=') != std::string_view::npos)
+          return std::strtoull(std::string(pair.substr(pair.find('=') + 1)).c_str(), nullptr, 10);
+        if (amp == std::string_view::npos) break;
+        rest = rest.substr(amp + 1);
+      }
+      return std::nullopt;
+    };
+    const std::size_t offset = param("offset").value_or(0);
+    const auto limit = param("limit");
+    out.set("X-Limit", std::to_string(limit.value_or(count)));
+    if (limit && count == *limit && count > 0) {
+      out.set("X-Total-Count", std::to_string(offset + count + 1));
+      out.set(http::field::link, "<" + std::string(caller_endpoint) + "?offset=" + std::to_string(offset + count) +
+                                     "&limit=" + std::to_string(*limit) + ">; rel=\"next\"");
+    } else {
+      out.set("X-Total-Count", std::to_string(offset + count));
+    }
+  }
+}
+
+void set_routing(http::fields& h, const party& from, const party& to) {
+  h.set("OCPI-from-country-code", from.country_code);
+  h.set("OCPI-from-party-id", from.party_id);
+  h.set("OCPI-to-country-code", to.country_code);
+  h.set("OCPI-to-party-id", to.party_id);
+}
+
+std::optional<party> routing_party(const http::fields& h, std::string_view prefix) {
+  const std::string p(prefix);
+  auto cc = h.find(p + "-country-code");
+  auto pid = h.find(p + "-party-id");
+  if (cc == h.end() || pid == h.end()) return std::nullopt;
+  return party{std::string(cc->value()), std::string(pid->value())};
+}
+
+std::size_t array_size(std::string_view json) {
+  simdjson::padded_string padded(json);
+  simdjson::ondemand::document doc;
+  if (side_parser().iterate(padded).get(doc)) return 0;
+  simdjson::ondemand::array a;
+  size_t n = 0;
+  if (doc.get_array().get(a) || a.count_elements().get(n)) return 0;
+  return n;
+}
+
+}  // namespace ocpi::proxy

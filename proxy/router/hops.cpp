@@ -1,0 +1,60 @@
+#include "proxy/router/hops.hpp"
+
+#include "proxy/net/tls.hpp"
+#include "proxy/pipeline/token_codec.hpp"
+
+namespace ocpi::proxy {
+
+namespace {
+
+request make_request(exchange& ex, http::verb method, std::string body) {
+  request req{method, "/", 11};
+  if (!body.empty() || method == http::verb::put || method == http::verb::patch || method == http::verb::post) {
+    req.set(http::field::content_type, "application/json");
+    req.body() = std::move(body);
+  }
+  req.set(http::field::accept, "application/json");
+  (void)ex;
+  return req;
+}
+
+boost::asio::awaitable<hop_result> send(runtime& rt, exchange& ex, request req, const url& target,
+                                        std::shared_ptr<const client_tls> tls, std::chrono::milliseconds timeout) {
+  hop_result r;
+  r.up = co_await rt.upstream.send(target, std::move(req), timeout, std::move(tls));
+  if (r.up.ok()) {
+    ex.upstream_http = static_cast<int>(r.up.res.result_int());
+    r.env = parse_envelope(r.up.res.body());
+  } else {
+    ex.note = std::string("upstream ") + to_string(r.up.fail) + ": " + r.up.detail;
+  }
+  co_return r;
+}
+
+}  // namespace
+
+boost::asio::awaitable<hop_result> call_iop(runtime& rt, exchange& ex, http::verb method, const url& target,
+                                            std::string body, const party& from, const party& to) {
+  request req = make_request(ex, method, std::move(body));
+  const bool base64 = rt.cfg.iop.auth_encoding != "RAW";
+  req.set(http::field::authorization, authorization_value(rt.cfg.iop.token, base64));
+  set_routing(req, from, to);
+  ex.upstream_ids = toiop_outbound(ex.ids.correlation_id);
+  req.set(request_id_header, ex.upstream_ids->request_id);
+  req.set(correlation_id_header, ex.upstream_ids->correlation_id);
+  co_return co_await send(rt, ex, std::move(req), target, rt.iop_tls, rt.cfg.bridge.upstream_timeout);
+}
+
+boost::asio::awaitable<hop_result> call_legacy(runtime& rt, exchange& ex, const legacy_config& legacy,
+                                               http::verb method, const url& target, std::string body) {
+  request req = make_request(ex, method, std::move(body));
+  req.set(http::field::authorization, authorization_value(legacy.token, false));
+  ex.upstream_ids = fromiop_outbound(ex.ids.correlation_id);
+  req.set(request_id_header, ex.upstream_ids->request_id);
+  req.set(correlation_id_header, ex.upstream_ids->correlation_id);
+  const auto index = rt.legacy_index(legacy);
+  auto tls = index < rt.legacy_tls.size() ? rt.legacy_tls[index] : nullptr;
+  co_return co_await send(rt, ex, std::move(req), target, std::move(tls), rt.cfg.bridge.upstream_timeout);
+}
+
+}  // namespace ocpi::proxy

@@ -1,0 +1,24 @@
+#pragma once
+// The two outbound hops: toward IOP (2.2.1: Base64 token, routing headers, new X-Request-ID,
+// propagated X-Correlation-ID, §1.3-§1.5) and toward a legacy backend (2.1.1: raw token; the ids
+// are sent too for tracing, 2.1.1 servers ignore them).
+#include <boost/asio/awaitable.hpp>
+#include <optional>
+#include <string>
+
+#include "proxy/router/flow_support.hpp"
+
+namespace ocpi::proxy {
+
+struct hop_result {
+  upstream_result up;
+  std::optional<envelope_view> env;  // set when the answer body is an OCPI envelope
+};
+
+boost::asio::awaitable<hop_result> call_iop(runtime& rt, exchange& ex, http::verb method, const url& target,
+                                            std::string body, const party& from, const party& to);
+
+boost::asio::awaitable<hop_result> call_legacy(runtime& rt, exchange& ex, const legacy_config& legacy,
+                                               http::verb method, const url& target, std::string body);
+
+}  // namespace ocpi::proxy

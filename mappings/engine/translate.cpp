@@ -81,7 +81,20 @@ translation translate(const translate_request& req, std::string_view json, mappi
       }
     }
   }
-  if (result.err) result.body.clear();
+  if (result.err) {
+    result.body.clear();
+    // On-Demand validates lazily: a truncated or malformed document can surface as a type error
+    // at some field. Only on this (cold) error path, check the whole text so that a body that is
+    // not JSON is reported as such (HTTP 400, MAPPING §1.6.3), not as a wrong field.
+    if (result.err->http_status != 400 && result.err->http_status != 413) {
+      thread_local simdjson::dom::parser validator;
+      simdjson::dom::element ignored;
+      const auto ec = validator.parse(data, json.size(), false).get(ignored);
+      // Numbers out of range and invalid UTF-8 keep their precise field error (2001).
+      if (ec && ec != simdjson::NUMBER_ERROR && ec != simdjson::NUMBER_OUT_OF_RANGE && ec != simdjson::UTF8_ERROR)
+        result.err = error{status::client_error, 400, {}, std::string("malformed JSON: ") + simdjson::error_message(ec)};
+    }
+  }
   return result;
 }
 

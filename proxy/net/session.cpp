@@ -165,6 +165,19 @@ asio::awaitable<void> run_session(asio::ip::tcp::socket socket, std::shared_ptr<
     co_return;
   }
   co_await serve(stream, s, remote, true);
+  // Same lingering close as plain HTTP, through TLS: a client still sending an over-limit body
+  // must not get a reset that discards the 413 it has not read yet.
+  {
+    char sink[4096];
+    std::size_t total = 0;
+    error_code ec;
+    stream.next_layer().expires_after(std::chrono::seconds(2));
+    while (!ec && total < (std::size_t{1} << 20)) {
+      std::size_t n = 0;
+      std::tie(ec, n) = co_await stream.async_read_some(asio::buffer(sink), no_throw);
+      total += n;
+    }
+  }
   stream.next_layer().expires_after(std::chrono::seconds(2));
   co_await stream.async_shutdown(no_throw);
 }

@@ -82,7 +82,12 @@ void bridge::set_public_bases(std::string hub_base, std::string legacy_base) {
 awaitable<response> bridge::handle(inbound& in) {
   exchange ex(in);
   const auto seg = split_path(std::string_view(in.req.target()));
-  response res = in.which == face::hub ? co_await route_hub(rt_, ex, seg) : co_await route_legacy(rt_, ex, seg);
+  // Plain if/else: GCC 12 mishandles the temporaries of co_await inside a conditional expression.
+  response res;
+  if (in.which == face::hub)
+    res = co_await route_hub(rt_, ex, seg);
+  else
+    res = co_await route_legacy(rt_, ex, seg);
   // §1.5: IOP gets its own two ids echoed; a legacy caller gets its request id (or the outbound
   // one) and the correlation id used toward IOP.
   if (in.which == face::hub) {

@@ -4,6 +4,7 @@
 #include <array>
 
 #include "common/shared_rules.hpp"
+#include "common/energy_mix.hpp"
 #include "locations/entries.hpp"
 #include "locations/rules.hpp"
 #include "locations/tariff_choice.hpp"
@@ -110,7 +111,7 @@ constexpr std::array up_fields{
     field_rule{.in = "opening_times", .k = kind::object, .sub = &hours_up, .section = "3.1.6"},
     field_rule{.in = "charging_when_closed", .k = kind::boolean, .section = "3.1.2"},
     field_rule{.in = "images", .k = kind::object_array, .sub = &image, .section = "3.1.5"},
-    field_rule{.in = "energy_mix", .k = kind::object, .sub = &energy_mix_up, .section = "3.1.5"},
+    field_rule{.in = "energy_mix", .k = kind::object, .sub = &shared::energy_mix_up, .section = "3.1.5"},
     field_rule{.in = "last_updated", .k = kind::datetime, .required = true, .section = "3.1.2"},
 };
 
@@ -275,7 +276,7 @@ constexpr std::array down_fields{
     field_rule{.in = "opening_times", .k = kind::object, .sub = &hours_down, .section = "3.1.6"},
     field_rule{.in = "charging_when_closed", .k = kind::boolean, .section = "3.1.2"},
     field_rule{.in = "images", .k = kind::object_array, .sub = &image, .section = "3.1.5"},
-    field_rule{.in = "energy_mix", .k = kind::object, .sub = &energy_mix_down, .section = "3.1.5"},
+    field_rule{.in = "energy_mix", .k = kind::object, .sub = &shared::energy_mix_down, .section = "3.1.5"},
     field_rule{.in = "last_updated", .k = kind::datetime, .required = true, .section = "3.1.2"},
     field_rule{.in = "gireve_id", .k = kind::custom, .fn = gireve_id_down, .section = "4.6"},
 };

@@ -22,8 +22,6 @@ extern const object_rules image;                       // identical in both vers
 extern const object_rules hours_up;                    // §3.1.6
 extern const object_rules hours_down;
 extern const object_rules status_schedule;             // identical
-extern const object_rules energy_mix_up;               // EnvironmentalImpact source -> category
-extern const object_rules energy_mix_down;             // category -> source
 
 // --- enums only the Locations module uses (Appendix B) -----------------------------------
 extern const enum_map parking_type_up;    // LocationType -> ParkingType; OTHER, UNKNOWN -> ""

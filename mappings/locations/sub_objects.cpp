@@ -190,57 +190,6 @@ constexpr std::array status_schedule_fields{
     field_rule{.in = "status", .k = kind::enumeration, .required = true, .enums = &evse_status, .section = "3.1.5"},
 };
 
-// --- EnergyMix (§3.1.5) ----------------------------------------------------------------------
-constexpr std::array energy_source_fields{
-    field_rule{.in = "source", .k = kind::enumeration, .required = true, .enums = &enums::energy_source_category, .section = "3.1.5"},
-    field_rule{.in = "percentage", .k = kind::number, .required = true, .section = "3.1.5"},
-};
-const object_rules energy_source{"EnergySource", energy_source_fields};
-
-// 2.1.1 names the category `source`; some 2.1.1 stacks already send `category`: both accepted,
-// not both at once.
-bool impact_category_up(walk& w, const field_rule& r, od::value v, object_state& st) {
-  bool ok = true;
-  if (patch_null(w, v, ok)) return ok;
-  if (st.count++ > 0) return w.fail(status::invalid_parameters, {}, "both source and category given");
-  std::string_view s;
-  if (!w.read_string(v, {}, s)) return false;
-  const enum_value* e = r.enums->find(s);
-  if (!e) return w.fail(status::invalid_parameters, {}, "'" + std::string(s) + "' is not a valid EnvironmentalImpactCategory");
-  w.out.field("category", e->to);
-  return true;
-}
-
-bool impact_up_end(walk& w, object_state& st) {
-  if (!w.patch() && st.count == 0) return w.fail(status::invalid_parameters, "source", "missing mandatory field (3.1.5)");
-  return true;
-}
-
-constexpr std::array impact_up_fields{
-    field_rule{.in = "source", .out = "category", .k = kind::custom, .enums = &enums::environmental_impact_category, .fn = impact_category_up, .section = "3.1.5"},
-    field_rule{.in = "category", .k = kind::custom, .enums = &enums::environmental_impact_category, .fn = impact_category_up, .section = "3.1.5"},
-    field_rule{.in = "amount", .k = kind::number, .required = true, .section = "3.1.5"},
-};
-constexpr std::array impact_down_fields{
-    field_rule{.in = "category", .out = "source", .k = kind::enumeration, .required = true, .enums = &enums::environmental_impact_category, .section = "3.1.5"},
-    field_rule{.in = "amount", .k = kind::number, .required = true, .section = "3.1.5"},
-};
-const object_rules impact_up{"EnvironmentalImpact 2.1.1", impact_up_fields, nullptr, impact_up_end};
-const object_rules impact_down{"EnvironmentalImpact 2.2.1", impact_down_fields};
-
-constexpr std::array energy_mix_up_fields{
-    field_rule{.in = "is_green_energy", .k = kind::boolean, .required = true, .section = "3.1.5"},
-    field_rule{.in = "energy_sources", .k = kind::object_array, .sub = &energy_source, .section = "3.1.5"},
-    field_rule{.in = "environ_impact", .k = kind::object_array, .sub = &impact_up, .section = "3.1.5"},
-    field_rule{.in = "supplier_name", .k = kind::text, .max_len = 64, .section = "3.1.5"},
-    field_rule{.in = "energy_product_name", .k = kind::text, .max_len = 64, .section = "3.1.5"},
-};
-constexpr std::array energy_mix_down_fields{
-    energy_mix_up_fields[0], energy_mix_up_fields[1],
-    field_rule{.in = "environ_impact", .k = kind::object_array, .sub = &impact_down, .section = "3.1.5"},
-    energy_mix_up_fields[3], energy_mix_up_fields[4],
-};
-
 }  // namespace
 
 const object_rules geo_location_up{"GeoLocation 2.1.1", geo_up_fields};
@@ -252,7 +201,5 @@ const object_rules business_details{"BusinessDetails", business_details_fields};
 const object_rules hours_up{"Hours 2.1.1", hours_up_fields, hours_begin, hours_up_end};
 const object_rules hours_down{"Hours 2.2.1", hours_down_fields, hours_begin, hours_down_end};
 const object_rules status_schedule{"StatusSchedule", status_schedule_fields};
-const object_rules energy_mix_up{"EnergyMix 2.1.1", energy_mix_up_fields};
-const object_rules energy_mix_down{"EnergyMix 2.2.1", energy_mix_down_fields};
 
 }  // namespace ocpi::mappings::locations

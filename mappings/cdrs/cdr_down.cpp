@@ -121,21 +121,9 @@ bool read_snapshot_field(walk& w, std::string_view k, od::value v, cdr_location_
 }
 
 bool cdr_location_down(walk& w, const field_rule&, od::value v, object_state& st) {
-  od::object obj;
-  if (auto ec = v.get_object().get(obj)) return w.fail_json({}, ec);
   cdr_location_snapshot snap;
-  for (auto f : obj) {
-    std::string_view k;
-    if (auto ec = f.unescaped_key().get(k)) return w.fail_json({}, ec);
-    od::value fv = f.value();
-    bool null = false;
-    if (auto ec = fv.is_null().get(null)) return w.fail_json(k, ec);
-    if (null) continue;
-    w.push(k);
-    const bool ok = read_snapshot_field(w, k, fv, snap);
-    w.pop();
-    if (!ok) return false;
-  }
+  if (!w.each_member(v, [&](std::string_view k, od::value fv) { return read_snapshot_field(w, k, fv, snap); }))
+    return false;
   for (std::string_view k : {"id", "address", "city", "country", "evse_uid", "connector_id"}) {
     const std::string_view* member = k == "id" ? &snap.id : k == "address" ? &snap.address : k == "city" ? &snap.city
                                    : k == "country" ? &snap.country : k == "evse_uid" ? &snap.evse_uid : &snap.connector_id;

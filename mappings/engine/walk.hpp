@@ -73,6 +73,27 @@ class walk {
   // A JSON number, or a decimal inside a string: `token` receives JSON number text to write.
   bool read_number(od::value& v, std::string_view field, std::string_view& token, std::string& scratch);
 
+  // Calls fn(key, value) for every non-null member of the object `v`, with the key pushed on the
+  // path while fn runs (for custom rows that read a sub-object by hand). Stops at the first false.
+  template <typename Fn>
+  bool each_member(od::value v, Fn&& fn) {
+    od::object obj;
+    if (auto ec = v.get_object().get(obj)) return fail_json({}, ec);
+    for (auto f : obj) {
+      std::string_view k;
+      if (auto ec = f.unescaped_key().get(k)) return fail_json({}, ec);
+      od::value fv = f.value();
+      bool null = false;
+      if (auto ec = fv.is_null().get(null)) return fail_json(k, ec);
+      if (null) continue;
+      push(k);
+      const bool ok = fn(k, fv);
+      pop();
+      if (!ok) return false;
+    }
+    return true;
+  }
+
   // Copies a value of any type to the output, dropping nulls inside objects (§0.2 r1). Used for
   // sub-objects both versions define identically but whose content must still be validated.
   bool copy_value(od::value v, std::string_view field);

@@ -11,21 +11,7 @@ using field_fn = bool (*)(walk&, std::string_view key, od::value, legacy_locatio
 
 // Iterates an object, calling `fn` for every non-null member with the path pushed.
 bool members(walk& w, od::value v, legacy_location& loc, field_fn fn) {
-  od::object obj;
-  if (auto ec = v.get_object().get(obj)) return w.fail_json({}, ec);
-  for (auto f : obj) {
-    std::string_view k;
-    if (auto ec = f.unescaped_key().get(k)) return w.fail_json({}, ec);
-    od::value fv = f.value();
-    bool null = false;
-    if (auto ec = fv.is_null().get(null)) return w.fail_json(k, ec);
-    if (null) continue;
-    w.push(k);
-    const bool ok = fn(w, k, fv, loc);
-    w.pop();
-    if (!ok) return false;
-  }
-  return true;
+  return w.each_member(v, [&](std::string_view k, od::value fv) { return fn(w, k, fv, loc); });
 }
 
 bool read_id(walk& w, od::value v, std::size_t max, std::string_view& out) {

@@ -192,25 +192,17 @@ bool price_up(walk& w, std::string_view out_key, od::value v) {
 }
 
 bool price_down(walk& w, std::string_view out_key, od::value v, std::string_view* excl) {
-  od::object obj;
-  if (auto ec = v.get_object().get(obj)) return w.fail_json({}, ec);
   std::string_view excl_tok;
-  for (auto f : obj) {
-    std::string_view k;
-    if (auto ec = f.unescaped_key().get(k)) return w.fail_json({}, ec);
-    od::value fv = f.value();
-    bool null = false;
-    if (auto ec = fv.is_null().get(null)) return w.fail_json(k, ec);
-    if (null) continue;
-    w.push(k);
+  const bool ok = w.each_member(v, [&](std::string_view k, od::value fv) {
     std::string_view tok;
-    const bool ok = capture_number(w, fv, tok);
-    w.pop();
-    if (!ok) return false;
+    if (!capture_number(w, fv, tok)) return false;
+    // The member's key is on the path here, so losses name it with an empty leaf.
     if (k == "excl_vat") excl_tok = tok;
-    else if (k == "incl_vat") w.lost(loss_kind::dropped, k, "no incl_vat in 2.1.1 (3.4.2)");
-    else w.lost(loss_kind::dropped, k, "unknown field in Price (0.2)");
-  }
+    else if (k == "incl_vat") w.lost(loss_kind::dropped, {}, "no incl_vat in 2.1.1 (3.4.2)");
+    else w.lost(loss_kind::dropped, {}, "unknown field in Price (0.2)");
+    return true;
+  });
+  if (!ok) return false;
   if (excl_tok.empty()) return w.fail(status::invalid_parameters, "excl_vat", "missing mandatory field (3.4.2)");
   w.out.key(out_key);
   w.out.raw(excl_tok);

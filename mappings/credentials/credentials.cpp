@@ -5,7 +5,7 @@
 #include <array>
 
 #include "common/text.hpp"
-#include "credentials/business_details.hpp"
+#include "common/shared_rules.hpp"
 #include "credentials/entries.hpp"
 
 namespace ocpi::mappings::credentials {
@@ -55,7 +55,7 @@ bool credentials_up_begin(walk& w, object_state& st) {
   if (!ec && !null) {
     w.out.key("business_details");
     w.push("business_details");
-    const bool ok = w.object(v, business_details_rules, &st);
+    const bool ok = w.object(v, shared::business_details, &st);
     w.pop();
     if (!ok) return false;
   }
@@ -88,7 +88,7 @@ bool role_value(walk& w, const field_rule&, od::value v, object_state&) {
 
 constexpr std::array role_fields{
     field_rule{.in = "role", .k = kind::custom, .required = true, .fn = role_value, .section = "2.1"},
-    field_rule{.in = "business_details", .k = kind::object, .required = true, .sub = &business_details_rules, .section = "2.1"},
+    field_rule{.in = "business_details", .k = kind::object, .required = true, .sub = &shared::business_details, .section = "2.1"},
     field_rule{.in = "party_id", .k = kind::string, .required = true, .max_len = 3, .section = "2.1"},
     field_rule{.in = "country_code", .k = kind::string, .required = true, .max_len = 2, .section = "2.1"},
 };

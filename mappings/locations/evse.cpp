@@ -106,7 +106,7 @@ constexpr std::array up_fields{
     field_rule{.in = "physical_reference", .k = kind::string, .max_len = 16, .section = "3.1.3"},
     field_rule{.in = "directions", .k = kind::object_array, .sub = &shared::display_text, .section = "3.1.3"},
     field_rule{.in = "parking_restrictions", .k = kind::enum_array, .enums = &parking_restriction, .section = "3.1.3"},
-    field_rule{.in = "images", .k = kind::object_array, .sub = &image, .section = "3.1.3"},
+    field_rule{.in = "images", .k = kind::object_array, .sub = &shared::image, .section = "3.1.3"},
     field_rule{.in = "last_updated", .k = kind::datetime, .required = true, .section = "3.1.3"},
 };
 
@@ -142,7 +142,7 @@ constexpr std::array down_fields{
     field_rule{.in = "physical_reference", .k = kind::string, .max_len = 16, .section = "3.1.3"},
     field_rule{.in = "directions", .k = kind::object_array, .sub = &shared::display_text, .section = "3.1.3"},
     field_rule{.in = "parking_restrictions", .k = kind::enum_array, .enums = &parking_restriction, .section = "3.1.3"},
-    field_rule{.in = "images", .k = kind::object_array, .sub = &image, .section = "3.1.3"},
+    field_rule{.in = "images", .k = kind::object_array, .sub = &shared::image, .section = "3.1.3"},
     field_rule{.in = "last_updated", .k = kind::datetime, .required = true, .section = "3.1.3"},
 };
 

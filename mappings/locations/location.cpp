@@ -103,14 +103,14 @@ constexpr std::array up_fields{
     field_rule{.in = "related_locations", .k = kind::object_array, .sub = &additional_geo_location_up, .section = "3.1.5"},
     field_rule{.in = "evses", .k = kind::object_array, .sub = &evse_rules_up, .section = "3.1.3"},
     field_rule{.in = "directions", .k = kind::object_array, .sub = &shared::display_text, .section = "3.1.2"},
-    field_rule{.in = "operator", .k = kind::object, .sub = &business_details, .section = "3.1.2"},
-    field_rule{.in = "suboperator", .k = kind::object, .sub = &business_details, .section = "3.1.2"},
-    field_rule{.in = "owner", .k = kind::object, .sub = &business_details, .section = "3.1.2"},
+    field_rule{.in = "operator", .k = kind::object, .sub = &shared::business_details, .section = "3.1.2"},
+    field_rule{.in = "suboperator", .k = kind::object, .sub = &shared::business_details, .section = "3.1.2"},
+    field_rule{.in = "owner", .k = kind::object, .sub = &shared::business_details, .section = "3.1.2"},
     field_rule{.in = "facilities", .k = kind::enum_array, .enums = &facility_up, .section = "3.1.2"},
     field_rule{.in = "time_zone", .k = kind::string, .max_len = 255, .section = "3.1.2"},
     field_rule{.in = "opening_times", .k = kind::object, .sub = &hours_up, .section = "3.1.6"},
     field_rule{.in = "charging_when_closed", .k = kind::boolean, .section = "3.1.2"},
-    field_rule{.in = "images", .k = kind::object_array, .sub = &image, .section = "3.1.5"},
+    field_rule{.in = "images", .k = kind::object_array, .sub = &shared::image, .section = "3.1.5"},
     field_rule{.in = "energy_mix", .k = kind::object, .sub = &shared::energy_mix_up, .section = "3.1.5"},
     field_rule{.in = "last_updated", .k = kind::datetime, .required = true, .section = "3.1.2"},
 };
@@ -217,7 +217,7 @@ bool emi3_name(walk& w, const field_rule&, od::value v, object_state& st) {
 constexpr std::array emi3_operator_fields{
     field_rule{.in = "name", .k = kind::custom, .required = true, .fn = emi3_name, .section = "4.2"},
     field_rule{.in = "website", .k = kind::string, .max_len = 255, .section = "3.1.5"},
-    field_rule{.in = "logo", .k = kind::object, .sub = &image, .section = "3.1.5"},
+    field_rule{.in = "logo", .k = kind::object, .sub = &shared::image, .section = "3.1.5"},
 };
 const object_rules emi3_operator_rules{"BusinessDetails (operator, EMI3_PARTY)", emi3_operator_fields};
 
@@ -225,7 +225,7 @@ bool operator_down(walk& w, const field_rule&, od::value v, object_state& st) {
   bool ok = true;
   if (patch_null(w, v, ok)) return ok;
   w.out.key("operator");
-  return w.object(v, emi3_operator(w) ? emi3_operator_rules : business_details, &st);
+  return w.object(v, emi3_operator(w) ? emi3_operator_rules : shared::business_details, &st);
 }
 
 bool location_down_end(walk& w, object_state& st) {
@@ -269,13 +269,13 @@ constexpr std::array down_fields{
     field_rule{.in = "evses", .k = kind::object_array, .sub = &evse_rules_down, .section = "3.1.3"},
     field_rule{.in = "directions", .k = kind::object_array, .sub = &shared::display_text, .section = "3.1.2"},
     field_rule{.in = "operator", .k = kind::custom, .fn = operator_down, .section = "4.2"},
-    field_rule{.in = "suboperator", .k = kind::object, .sub = &business_details, .section = "3.1.2"},
-    field_rule{.in = "owner", .k = kind::object, .sub = &business_details, .section = "3.1.2"},
+    field_rule{.in = "suboperator", .k = kind::object, .sub = &shared::business_details, .section = "3.1.2"},
+    field_rule{.in = "owner", .k = kind::object, .sub = &shared::business_details, .section = "3.1.2"},
     field_rule{.in = "facilities", .k = kind::enum_array, .enums = &facility_down, .section = "3.1.8"},
     field_rule{.in = "time_zone", .k = kind::string, .required = true, .max_len = 255, .section = "3.1.2"},
     field_rule{.in = "opening_times", .k = kind::object, .sub = &hours_down, .section = "3.1.6"},
     field_rule{.in = "charging_when_closed", .k = kind::boolean, .section = "3.1.2"},
-    field_rule{.in = "images", .k = kind::object_array, .sub = &image, .section = "3.1.5"},
+    field_rule{.in = "images", .k = kind::object_array, .sub = &shared::image, .section = "3.1.5"},
     field_rule{.in = "energy_mix", .k = kind::object, .sub = &shared::energy_mix_down, .section = "3.1.5"},
     field_rule{.in = "last_updated", .k = kind::datetime, .required = true, .section = "3.1.2"},
     field_rule{.in = "gireve_id", .k = kind::custom, .fn = gireve_id_down, .section = "4.6"},

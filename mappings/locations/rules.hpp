@@ -17,8 +17,6 @@ extern const object_rules geo_location_up;             // §3.1.5: copy (validat
 extern const object_rules geo_location_down;           // §1.9: normalised to 6 decimals
 extern const object_rules additional_geo_location_up;
 extern const object_rules additional_geo_location_down;
-extern const object_rules business_details;            // identical in both versions
-extern const object_rules image;                       // identical in both versions
 extern const object_rules hours_up;                    // §3.1.6
 extern const object_rules hours_down;
 extern const object_rules status_schedule;             // identical

@@ -58,20 +58,6 @@ constexpr std::array additional_geo_down_fields{
     field_rule{.in = "name", .k = kind::object, .sub = &shared::display_text, .section = "3.1.5"},
 };
 
-// --- Image, BusinessDetails (§3.1.5): identical in both versions ---------------------------
-constexpr std::array image_fields{
-    field_rule{.in = "url", .k = kind::string, .required = true, .max_len = 255, .section = "3.1.5"},
-    field_rule{.in = "thumbnail", .k = kind::string, .max_len = 255, .section = "3.1.5"},
-    field_rule{.in = "category", .k = kind::enumeration, .required = true, .enums = &enums::image_category, .section = "3.1.5"},
-    field_rule{.in = "type", .k = kind::string, .required = true, .max_len = 4, .section = "3.1.5"},
-    field_rule{.in = "width", .k = kind::integer, .section = "3.1.5"},
-    field_rule{.in = "height", .k = kind::integer, .section = "3.1.5"},
-};
-constexpr std::array business_details_fields{
-    field_rule{.in = "name", .k = kind::text, .required = true, .max_len = 100, .section = "3.1.5"},
-    field_rule{.in = "website", .k = kind::string, .max_len = 255, .section = "3.1.5"},
-    field_rule{.in = "logo", .k = kind::object, .sub = &image, .section = "3.1.5"},
-};
 
 bool weekday(walk& w, const field_rule& r, od::value v, object_state&) {
   bool ok = true;
@@ -196,8 +182,6 @@ const object_rules geo_location_up{"GeoLocation 2.1.1", geo_up_fields};
 const object_rules geo_location_down{"GeoLocation 2.2.1", geo_down_fields};
 const object_rules additional_geo_location_up{"AdditionalGeoLocation 2.1.1", additional_geo_up_fields};
 const object_rules additional_geo_location_down{"AdditionalGeoLocation 2.2.1", additional_geo_down_fields};
-const object_rules image{"Image", image_fields};
-const object_rules business_details{"BusinessDetails", business_details_fields};
 const object_rules hours_up{"Hours 2.1.1", hours_up_fields, hours_begin, hours_up_end};
 const object_rules hours_down{"Hours 2.2.1", hours_down_fields, hours_begin, hours_down_end};
 const object_rules status_schedule{"StatusSchedule", status_schedule_fields};

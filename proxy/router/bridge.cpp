@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "proxy/pipeline/token_codec.hpp"
+#include "proxy/pipeline/url_mapping.hpp"
 #include "proxy/router/flow_support.hpp"
 #include "proxy/router/routes.hpp"
 
@@ -81,7 +82,8 @@ void bridge::set_public_bases(std::string hub_base, std::string legacy_base) {
 
 awaitable<response> bridge::handle(inbound& in) {
   exchange ex(in);
-  const auto seg = split_path(std::string_view(in.req.target()));
+  const auto parsed = path_segments(std::string_view(in.req.target()));
+  const segments seg = parsed.value_or(segments{});  // a malformed path matches no route (404)
   // Plain if/else: GCC 12 mishandles the temporaries of co_await inside a conditional expression.
   response res;
   if (in.which == face::hub)

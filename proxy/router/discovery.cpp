@@ -38,7 +38,7 @@ boost::asio::awaitable<std::optional<std::string>> get_data(runtime& rt, const s
     why = std::string(to_string(res.fail)) + " " + res.detail;
     co_return std::nullopt;
   }
-  const auto env = parse_envelope(res.res.body());
+  const auto env = parse_upstream_envelope(res.res.body());
   if (res.res.result_int() != 200 || !env || env->status_code != 1000 || env->data.empty()) {
     why = "HTTP " + std::to_string(res.res.result_int()) + (env ? " OCPI " + std::to_string(env->status_code) : " no envelope");
     co_return std::nullopt;

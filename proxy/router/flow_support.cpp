@@ -2,34 +2,16 @@
 
 #include <simdjson.h>
 
+#include <array>
 #include <cctype>
 #include <cstdlib>
 
 #include "proxy/pipeline/envelope.hpp"
+#include "proxy/pipeline/url_mapping.hpp"
 
 namespace ocpi::proxy {
 
 namespace {
-
-int hex(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string decode(std::string_view s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
-      out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
 
 void encode_segment(std::string& out, std::string_view s) {
   static constexpr char digits[] = "0123456789ABCDEF";
@@ -52,20 +34,6 @@ simdjson::ondemand::parser& side_parser() {
 
 }  // namespace
 
-std::vector<std::string> split_path(std::string_view target) {
-  target = target.substr(0, target.find('?'));
-  std::vector<std::string> segs;
-  std::size_t start = 0;
-  while (start <= target.size()) {
-    const auto slash = target.find('/', start);
-    const auto piece = target.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
-    if (!piece.empty()) segs.push_back(decode(piece));
-    if (slash == std::string_view::npos) break;
-    start = slash + 1;
-  }
-  return segs;
-}
-
 std::optional<url> endpoint_target(std::string_view endpoint, const std::vector<std::string>& segs, std::string_view query) {
   std::string text(endpoint);
   while (!text.empty() && text.back() == '/') text.pop_back();
@@ -83,20 +51,9 @@ std::optional<url> endpoint_target(std::string_view endpoint, const std::vector<
 std::string forwarded_query(std::string_view target) {
   const auto q = target.find('?');
   if (q == std::string_view::npos) return {};
-  std::string out;
-  std::string_view rest = target.substr(q + 1);
-  while (!rest.empty()) {
-    const auto amp = rest.find('&');
-    const auto pair = rest.substr(0, amp);
-    const auto name = pair.substr(0, pair.find('='));
-    if (name == "date_from" || name == "date_to" || name == "offset" || name == "limit") {
-      if (!out.empty()) out += '&';
-      out += pair;
-    }
-    if (amp == std::string_view::npos) break;
-    rest = rest.substr(amp + 1);
-  }
-  return out;
+  // Pagination/filter parameters only (§1.2.4); `type` belongs to Tokens calls, not Locations.
+  static constexpr std::array<std::string_view, 4> allowed{"date_from", "date_to", "offset", "limit"};
+  return filter_query(target.substr(q + 1), allowed).query;
 }
 
 bool body_facts::only(std::initializer_list<std::string_view> allowed) const {
@@ -128,54 +85,13 @@ body_facts peek(std::string_view json) {
   return f;
 }
 
-std::optional<envelope_view> parse_envelope(std::string_view body) {
-  simdjson::padded_string padded(body);
-  simdjson::ondemand::document doc;
-  if (side_parser().iterate(padded).get(doc)) return std::nullopt;
-  simdjson::ondemand::object obj;
-  if (doc.get_object().get(obj)) return std::nullopt;
-  envelope_view env;
-  bool have_status = false;
-  for (auto field : obj) {
-    std::string_view key;
-    if (field.unescaped_key().get(key)) return std::nullopt;
-    auto v = field.value();
-    if (key == "status_code") {
-      int64_t code;
-      if (v.get_int64().get(code)) return std::nullopt;
-      env.status_code = static_cast<int>(code);
-      have_status = true;
-    } else if (key == "status_message") {
-      std::string_view s;
-      if (!v.get_string().get(s)) env.status_message = std::string(s);
-    } else if (key == "data") {
-      simdjson::ondemand::json_type t;
-      if (v.type().get(t)) return std::nullopt;
-      std::string_view raw;
-      if (t == simdjson::ondemand::json_type::object) {
-        simdjson::ondemand::object o;
-        if (v.get_object().get(o) || o.raw_json().get(raw)) return std::nullopt;
-      } else if (t == simdjson::ondemand::json_type::array) {
-        simdjson::ondemand::array a;
-        if (v.get_array().get(a) || a.raw_json().get(raw)) return std::nullopt;
-      } else {
-        raw = v.raw_json_token();
-      }
-      while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\n' || raw.back() == '\r' || raw.back() == '\t')) raw.remove_suffix(1);
-      if (raw != "null") env.data = std::string(raw);
-    }
-  }
-  if (!have_status) return std::nullopt;
-  return env;
-}
-
 response refusal(exchange& ex, const error& err, bool toward_211) {
   ex.note = err.describe();
   return envelope_response(ex, static_cast<unsigned>(err.http_status), err.status_code, err.describe(),
                            toward_211 && err.http_status == 200 ? "{}" : "");
 }
 
-response relay_iop_answer(runtime& rt, exchange& ex, const upstream_result& up, const std::optional<envelope_view>& env,
+response relay_iop_answer(runtime& rt, exchange& ex, const upstream_result& up, const std::optional<parsed_envelope>& env,
                           std::string_view data_211, bool get_object) {
   using failure = upstream_result::failure;
   if (up.fail == failure::timeout) return envelope_response(ex, 504, status::server_error, "IOP did not answer in time");
@@ -206,7 +122,7 @@ response relay_iop_answer(runtime& rt, exchange& ex, const upstream_result& up, 
   return envelope_response(ex, 502, status::server_error, tagged);
 }
 
-response relay_legacy_answer(exchange& ex, const upstream_result& up, const std::optional<envelope_view>& env,
+response relay_legacy_answer(exchange& ex, const upstream_result& up, const std::optional<parsed_envelope>& env,
                              std::string_view data_221) {
   using failure = upstream_result::failure;
   if (up.fail == failure::timeout) return envelope_response(ex, 504, status::server_error, "legacy backend did not answer in time");

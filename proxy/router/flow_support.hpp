@@ -9,13 +9,12 @@
 
 #include "ocpi/mapping.hpp"
 #include "proxy/net/upstream.hpp"
+#include "proxy/pipeline/upstream_status.hpp"
 #include "proxy/router/exchange.hpp"
 #include "proxy/router/runtime.hpp"
 
 namespace ocpi::proxy {
 
-// "/ocpi/2.2.1/x%2Fy?q" -> {"ocpi","2.2.1","x/y"}; the query is ignored.
-std::vector<std::string> split_path(std::string_view target);
 // endpoint URL + '/'-joined percent-encoded segments (§1.2.4) + "?" query (if any).
 std::optional<url> endpoint_target(std::string_view endpoint, const std::vector<std::string>& segs,
                                    std::string_view query = {});
@@ -31,24 +30,17 @@ struct body_facts {
 };
 body_facts peek(std::string_view json);
 
-// An upstream OCPI envelope: status and the raw `data` text.
-struct envelope_view {
-  int status_code = 0;
-  std::string status_message;
-  std::string data;  // raw JSON; empty if absent
-};
-std::optional<envelope_view> parse_envelope(std::string_view body);
 
 // A refused translation as the caller sees it.
 response refusal(exchange& ex, const error& err, bool toward_211);
 
 // ToIOP: relays IOP's answer to the legacy caller (§1.6.4 first table); `data_211` is the
 // down-converted data (empty for acknowledgements: `{}` is sent, Gireve 2.1.1 style).
-response relay_iop_answer(runtime& rt, exchange& ex, const upstream_result& up, const std::optional<envelope_view>& env,
+response relay_iop_answer(runtime& rt, exchange& ex, const upstream_result& up, const std::optional<parsed_envelope>& env,
                           std::string_view data_211, bool get_object);
 // FromIOP: relays the legacy backend's answer to IOP (§1.6.4 second table); `data_221` is the
 // up-converted data (omitted for acknowledgements).
-response relay_legacy_answer(exchange& ex, const upstream_result& up, const std::optional<envelope_view>& env,
+response relay_legacy_answer(exchange& ex, const upstream_result& up, const std::optional<parsed_envelope>& env,
                              std::string_view data_221);
 
 // Pagination headers (§1.7): Link rewritten to `caller_endpoint`, X-Total-Count/X-Limit copied,

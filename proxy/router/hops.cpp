@@ -24,7 +24,7 @@ boost::asio::awaitable<hop_result> send(runtime& rt, exchange& ex, request req, 
   r.up = co_await rt.upstream.send(target, std::move(req), timeout, std::move(tls));
   if (r.up.ok()) {
     ex.upstream_http = static_cast<int>(r.up.res.result_int());
-    r.env = parse_envelope(r.up.res.body());
+    r.env = parse_upstream_envelope(r.up.res.body());
   } else {
     ex.note = std::string("upstream ") + to_string(r.up.fail) + ": " + r.up.detail;
   }

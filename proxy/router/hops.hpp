@@ -12,7 +12,7 @@ namespace ocpi::proxy {
 
 struct hop_result {
   upstream_result up;
-  std::optional<envelope_view> env;  // set when the answer body is an OCPI envelope
+  std::optional<parsed_envelope> env;  // set when the answer body is an OCPI envelope
 };
 
 boost::asio::awaitable<hop_result> call_iop(runtime& rt, exchange& ex, http::verb method, const url& target,

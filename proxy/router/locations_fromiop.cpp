@@ -45,7 +45,7 @@ std::optional<bool> cached_publish(runtime& rt, const party& owner, std::string_
   simdjson::dom::element doc;
   if (p.parse(*text).get(doc)) return std::nullopt;
   bool publish = true;
-  (void)doc["publish"].get(publish);
+  if (doc["publish"].get(publish)) publish = true;  // absent: published (2.2.1 makes it mandatory)
   return publish;
 }
 

@@ -8,7 +8,7 @@ packages=(
   libboost1.81-dev libboost-program-options1.81-dev
   libsimdjson-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libssl-dev
   doctest-dev libsqlite3-dev libbenchmark-dev libtomlplusplus-dev
-  openssl ca-certificates curl python3
+  openssl ca-certificates curl python3 python3-jsonschema
   clang libclang-rt-14-dev
 )
 # Optional extras for benchmarks (bench/run-proxy.sh): wrk and nginx.

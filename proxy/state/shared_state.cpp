@@ -45,6 +45,12 @@ std::string shared_state::expose_cdr_id(const object_key& k) { LOCKED(inner_.exp
 std::string shared_state::hash_long_id(std::string_view o) { LOCKED(inner_.hash_long_id(o)); }
 std::optional<std::string> shared_state::original_of_hash(std::string_view h) const { LOCKED(inner_.original_of_hash(h)); }
 void shared_state::put_location(const std::string& json_221) { LOCKED(inner_.put_location(json_221)); }
+void shared_state::put_session(const std::string& json_221) { LOCKED(inner_.put_session(json_221)); }
+void shared_state::put_tariff(const std::string& json_221) { LOCKED(inner_.put_tariff(json_221)); }
+void shared_state::put_token(const std::string& json_221) { LOCKED(inner_.put_token(json_221)); }
+void shared_state::put_authorization(const party& cpo, const std::string& reference, authorization_record rec) {
+  LOCKED(inner_.put_authorization(cpo, reference, std::move(rec)));
+}
 
 std::optional<std::string> shared_state::last_status(const party& o, std::string_view loc, std::string_view evse) const {
   std::lock_guard lock(mutex_);
@@ -55,6 +61,83 @@ std::optional<std::string> shared_state::last_status(const party& o, std::string
 void shared_state::set_last_status(const party& o, std::string_view loc, std::string_view evse, std::string status) {
   std::lock_guard lock(mutex_);
   last_status_[status_key(o, loc, evse)] = std::move(status);
+}
+
+std::optional<peer_credentials> shared_state::credentials(std::string_view connection) const {
+  std::lock_guard lock(mutex_);
+  if (auto it = credentials_.find(connection); it != credentials_.end()) return it->second;
+  return std::nullopt;
+}
+
+void shared_state::set_credentials(std::string_view connection, peer_credentials creds) {
+  std::lock_guard lock(mutex_);
+  credentials_.insert_or_assign(std::string(connection), std::move(creds));
+}
+
+void shared_state::erase_credentials(std::string_view connection) {
+  std::lock_guard lock(mutex_);
+  if (auto it = credentials_.find(connection); it != credentials_.end()) credentials_.erase(it);
+}
+
+std::optional<std::string> shared_state::connection_of_token(std::string_view token) const {
+  std::lock_guard lock(mutex_);
+  for (const auto& [conn, c] : credentials_)
+    if (!c.token_from_peer.empty() && c.token_from_peer == token) return conn;
+  return std::nullopt;
+}
+
+void shared_state::add_registration_token(std::string_view connection, std::string token) {
+  std::lock_guard lock(mutex_);
+  registration_tokens_.insert_or_assign(std::move(token), std::string(connection));
+}
+
+std::optional<std::string> shared_state::connection_of_registration_token(std::string_view token) const {
+  std::lock_guard lock(mutex_);
+  if (auto it = registration_tokens_.find(token); it != registration_tokens_.end()) return it->second;
+  return std::nullopt;
+}
+
+void shared_state::erase_registration_tokens(std::string_view connection) {
+  std::lock_guard lock(mutex_);
+  std::erase_if(registration_tokens_, [&](const auto& kv) { return kv.second == connection; });
+}
+
+void shared_state::add_pending_command(pending_command cmd) {
+  std::lock_guard lock(mutex_);
+  std::string id = cmd.id;
+  pending_.insert_or_assign(std::move(id), std::move(cmd));
+}
+
+std::optional<pending_command> shared_state::pending(std::string_view id) const {
+  std::lock_guard lock(mutex_);
+  if (auto it = pending_.find(id); it != pending_.end()) return it->second;
+  return std::nullopt;
+}
+
+bool shared_state::finish_pending(std::string_view id, std::string_view state) {
+  std::lock_guard lock(mutex_);
+  auto it = pending_.find(id);
+  if (it == pending_.end() || it->second.state != "PENDING") return false;
+  it->second.state = std::string(state);
+  return true;
+}
+
+std::vector<pending_command> shared_state::expired_pending(std::int64_t now_ms) const {
+  std::lock_guard lock(mutex_);
+  std::vector<pending_command> out;
+  for (const auto& [id, c] : pending_)
+    if (c.state == "PENDING" && c.expires_at_ms <= now_ms) out.push_back(c);
+  return out;
+}
+
+void shared_state::when_durable(std::function<void()> fn) { fn(); }
+
+std::string connection_key(const party& p) {
+  std::string k = "legacy:" + p.country_code + "*" + p.party_id;
+  for (auto& c : k)
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
+  k.replace(0, 7, "legacy:");
+  return k;
 }
 
 #undef LOCKED

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "proxy/build_info.hpp"
+#include "proxy/cli/admin_command.hpp"
 #include "proxy/cli/run_command.hpp"
 #include "proxy/cli/translate_command.hpp"
 
@@ -11,6 +12,8 @@ namespace {
 
 constexpr std::string_view usage = R"(usage: ocpi-bridge [run] [--config FILE]     serve both faces (embedded defaults without --config)
        ocpi-bridge translate ...                translate one object offline (see translate --help)
+       ocpi-bridge admin ...                    operate a running bridge: registration tokens,
+                                                registrations, status (see admin --help)
        ocpi-bridge --version | --help
 )";
 
@@ -28,6 +31,7 @@ int main(int argc, char** argv) {
   }
   if (!args.empty() && args[0] == "translate")
     return ocpi::proxy::cli::run_translate(std::span(args).subspan(1), std::cin, std::cout, std::cerr);
+  if (!args.empty() && args[0] == "admin") return ocpi::proxy::cli::run_admin(std::span(args).subspan(1), std::cout, std::cerr);
   if (args.empty() || args[0] == "run") return ocpi::proxy::cli::run_bridge(std::span(args).subspan(args.empty() ? 0 : 1));
   if (args[0] == "--config") return ocpi::proxy::cli::run_bridge(args);
   std::cerr << usage;

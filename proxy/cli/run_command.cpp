@@ -5,6 +5,7 @@
 #include <boost/asio/io_context.hpp>
 #include <iostream>
 
+#include "proxy/cli/admin_token.hpp"
 #include "proxy/config/config.hpp"
 #include "proxy/net/server.hpp"
 #include "proxy/router/bridge.hpp"
@@ -26,12 +27,14 @@ int run_bridge(std::span<const std::string_view> args) {
     server srv(std::move(cfg));
     shared_state state(srv.config().mapping);
     bridge router(srv.config(), state, srv.upstream());
+    router.rt().admin_token = load_or_create_admin_token(srv.config().bridge.data_dir);
     router.rt().iop_tls = srv.iop_tls();
     for (std::size_t i = 0; i < srv.config().legacy.size(); ++i) router.rt().legacy_tls.push_back(srv.legacy_tls(i));
     srv.set_handler([&router](inbound& in) { return router.handle(in); });
     srv.open();
     router.set_public_bases(srv.public_url(face::hub), srv.public_url(face::legacy));
     boost::asio::co_spawn(srv.context(), router.discovery_loop(std::chrono::seconds(2)), boost::asio::detached);
+    boost::asio::co_spawn(srv.context(), router.command_deadlines(), boost::asio::detached);
     return srv.run();
   } catch (const std::exception& e) {
     std::cerr << "ocpi-bridge: " << e.what() << "\n";

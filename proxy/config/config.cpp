@@ -168,7 +168,9 @@ void read_iop(const toml::table& t, bridge_config& c) {
 
 legacy_config read_legacy(const toml::table& t, const std::string& path) {
   table_reader r(t, path);
-  for (const char* required : {"role", "country_code", "party_id", "versions_url", "token", "accepts_token"})
+  // token/accepts_token are optional: without them the connection is set up by a credentials
+  // handshake (MAPPING §2.4) and the exchanged tokens live in the state store.
+  for (const char* required : {"role", "country_code", "party_id", "versions_url"})
     if (!r.has(required)) fail(r.path(required), "required");
   legacy_config l;
   std::string role;
@@ -232,6 +234,7 @@ void apply(const toml::table& root, bridge_config& c, mapping_entries& mapping) 
     table_reader faces(r.table("face"), "face");
     if (faces.has("hub")) read_face(faces.table("hub"), "face.hub", c.hub);
     if (faces.has("legacy")) read_face(faces.table("legacy"), "face.legacy", c.legacy_face);
+    if (faces.has("admin")) read_face(faces.table("admin"), "face.admin", c.admin_face);
     faces.finish();
   }
   if (r.has("iop")) read_iop(r.table("iop"), c);
@@ -270,15 +273,26 @@ void validate_client_tls(const tls_client_files& t, const std::string& path) {
          "client_cert_file and client_key_file go together");
 }
 
+// Statically configured tokens (no handshake) come in pairs; both empty = register (MAPPING §2).
+void validate_static_tokens(const std::string& token, const std::string& accepts, const std::string& path) {
+  if (token.empty() != accepts.empty())
+    fail(path + (token.empty() ? ".token" : ".accepts_token"),
+         "token and accepts_token go together (leave both empty to obtain them by registration)");
+}
+
 void validate(const bridge_config& c) {
   const auto& lvl = c.bridge.log_level;
   if (lvl != "trace" && lvl != "debug" && lvl != "info" && lvl != "warn" && lvl != "error")
     fail("bridge.log_level", "expected trace, debug, info, warn or error, got '" + lvl + "'");
   validate_face(c.hub, "face.hub");
   validate_face(c.legacy_face, "face.legacy");
+  validate_face(c.admin_face, "face.admin");
+  // The admin API hands out registration tokens: never reachable from another machine.
+  const auto& ah = c.admin_face.listen.host;
+  if (ah != "127.0.0.1" && ah != "::1" && ah != "localhost") fail("face.admin.listen", "must be a loopback address");
+  if (c.admin_face.tls) fail("face.admin.tls", "the admin face is plain HTTP on loopback");
   require_url(c.iop.versions_url, "iop.versions_url");
-  if (c.iop.token.empty()) fail("iop.token", "must not be empty");
-  if (c.iop.accepts_token.empty()) fail("iop.accepts_token", "must not be empty");
+  validate_static_tokens(c.iop.token, c.iop.accepts_token, "iop");
   const auto& enc = c.iop.auth_encoding;
   if (enc != "BASE64" && enc != "RAW" && enc != "AUTO")
     fail("iop.auth_encoding", "expected BASE64, RAW or AUTO, got '" + enc + "'");
@@ -291,14 +305,14 @@ void validate(const bridge_config& c) {
     if (l.party.id.country_code.size() != 2) fail(path + ".country_code", "expected 2 characters");
     if (l.party.id.party_id.size() != 3) fail(path + ".party_id", "expected 3 characters");
     require_url(l.versions_url, path + ".versions_url");
-    if (l.token.empty()) fail(path + ".token", "must not be empty");
-    if (l.accepts_token.empty()) fail(path + ".accepts_token", "must not be empty");
+    validate_static_tokens(l.token, l.accepts_token, path);
     validate_client_tls(l.tls, path);
-    if (l.accepts_token == c.iop.accepts_token) fail(path + ".accepts_token", "must differ from iop.accepts_token");
+    if (!l.accepts_token.empty() && l.accepts_token == c.iop.accepts_token)
+      fail(path + ".accepts_token", "must differ from iop.accepts_token");
     for (std::size_t j = 0; j < i; ++j) {
       if (c.legacy[j].party.id.same(l.party.id))
         fail(path, "duplicate party " + l.party.id.emi3() + " (also legacy[" + std::to_string(j) + "])");
-      if (c.legacy[j].accepts_token == l.accepts_token)
+      if (!l.accepts_token.empty() && c.legacy[j].accepts_token == l.accepts_token)
         fail(path + ".accepts_token", "must differ from legacy[" + std::to_string(j) + "].accepts_token");
     }
   }
@@ -324,7 +338,13 @@ bridge_config load_config_text(std::string_view text, const std::string& origin)
   bridge_config c;
   mapping_entries mapping;
   apply(parse_toml(embedded_default_config_text(), "<embedded default>"), c, mapping);
-  if (text.data() != embedded_default_config_text().data()) apply(parse_toml(text, origin), c, mapping);
+  if (text.data() != embedded_default_config_text().data()) {
+    // Secrets are never inherited: the embedded default's demo tokens must not stay valid behind a
+    // real configuration that leaves them out to register instead (MAPPING §2).
+    c.iop.token.clear();
+    c.iop.accepts_token.clear();
+    apply(parse_toml(text, origin), c, mapping);
+  }
   c.origin = origin;
   c.mapping.legacy.clear();
   for (const auto& l : c.legacy) c.mapping.legacy.push_back(l.party);

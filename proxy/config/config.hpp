@@ -74,6 +74,7 @@ struct bridge_config {
   bridge_settings bridge;
   face_config hub;          // [face.hub]: the 2.2.1 face
   face_config legacy_face;  // [face.legacy]: the 2.1.1 face
+  face_config admin_face;   // [face.admin]: operator API, plain HTTP on a loopback address only
   iop_config iop;
   std::vector<legacy_config> legacy;  // [[legacy]]
   mapping_options mapping;            // [mapping] + iop identity + legacy parties

@@ -4,7 +4,7 @@
 
 namespace ocpi::proxy {
 
-const char* to_string(face f) noexcept { return f == face::hub ? "hub" : "legacy"; }
+const char* to_string(face f) noexcept { return f == face::hub ? "hub" : f == face::legacy ? "legacy" : "admin"; }
 
 response make_local_response(http::status status, int ocpi_status, std::string_view message, unsigned version) {
   response res{status, version};

@@ -17,8 +17,8 @@ namespace http = boost::beast::http;
 using request = http::request<http::string_body>;
 using response = http::response<http::string_body>;
 
-enum class face { hub, legacy };
-const char* to_string(face f) noexcept;  // "hub" | "legacy"
+enum class face { hub, legacy, admin };  // admin: loopback-only operator API (ocpi-bridge admin)
+const char* to_string(face f) noexcept;  // "hub" | "legacy" | "admin"
 
 struct inbound {
   request req;

@@ -44,7 +44,7 @@ struct server::impl {
   std::vector<std::shared_ptr<const client_tls>> legacy_tls;
   std::unique_ptr<upstream_pool> pool;
   handler handle;
-  std::unique_ptr<listener> hub, legacy;
+  std::unique_ptr<listener> hub, legacy, admin;
   asio::signal_set signals{ioc, SIGINT, SIGTERM};
   bool opened = false;
   bool stopping = false;
@@ -52,7 +52,7 @@ struct server::impl {
   explicit impl(bridge_config c) : config(std::move(c)), ioc(static_cast<int>(config.bridge.threads)) {}
 
   listener& face_listener(face f) const {
-    const auto& l = f == face::hub ? hub : legacy;
+    const auto& l = f == face::hub ? hub : f == face::legacy ? legacy : admin;
     if (!l) throw std::logic_error("server: open() first");
     return *l;
   }
@@ -127,6 +127,7 @@ server::server(bridge_config config) : impl_(std::make_unique<impl>(std::move(co
 server::~server() {
   impl_->hub.reset();
   impl_->legacy.reset();
+  impl_->admin.reset();
   impl_->pool.reset();
 }
 
@@ -149,6 +150,7 @@ void server::open() {
   };
   impl_->hub = make(face::hub, c.hub, impl_->hub_tls, "face.hub.listen");
   impl_->legacy = make(face::legacy, c.legacy_face, impl_->legacy_face_tls, "face.legacy.listen");
+  impl_->admin = make(face::admin, c.admin_face, nullptr, "face.admin.listen");
   impl_->opened = true;
 }
 
@@ -156,9 +158,11 @@ int server::run() {
   open();
   impl_->hub->start();
   impl_->legacy->start();
+  impl_->admin->start();
   impl_->wait_signal();
   std::cout << "LISTENING hub " << port(face::hub) << "\n"
-            << "LISTENING legacy " << port(face::legacy) << std::endl;
+            << "LISTENING legacy " << port(face::legacy) << "\n"
+            << "LISTENING admin " << port(face::admin) << std::endl;
   spdlog::info("hub face on {}, legacy face on {}, {} thread(s)", public_url(face::hub), public_url(face::legacy),
                impl_->config.bridge.threads);
   std::vector<std::thread> threads;
@@ -177,7 +181,8 @@ void server::stop() {
 
 std::uint16_t server::port(face f) const { return impl_->face_listener(f).port(); }
 std::string server::public_url(face f) const {
-  return (f == face::hub ? impl_->config.hub : impl_->config.legacy_face).public_base(port(f));
+  const auto& c = impl_->config;
+  return (f == face::hub ? c.hub : f == face::legacy ? c.legacy_face : c.admin_face).public_base(port(f));
 }
 std::size_t server::in_flight() const { return impl_->exchanges->in_flight; }
 const bridge_config& server::config() const { return impl_->config; }

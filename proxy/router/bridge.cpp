@@ -4,7 +4,9 @@
 
 #include "proxy/pipeline/token_codec.hpp"
 #include "proxy/pipeline/url_mapping.hpp"
+#include "proxy/router/commands.hpp"
 #include "proxy/router/flow_support.hpp"
+#include "proxy/router/peers.hpp"
 #include "proxy/router/routes.hpp"
 
 namespace ocpi::proxy {
@@ -33,45 +35,93 @@ bool is(const segments& s, std::initializer_list<std::string_view> prefix) {
 
 segments tail(const segments& s, std::size_t from) { return segments(s.begin() + static_cast<long>(from), s.end()); }
 
-// 2.2.1 face: IOP presents the token the bridge issued to it (MAPPING §1.3, Base64 tried first).
+// Configuration routes a registration token A may reach (MAPPING §2.3 step 2-3, §2.4).
+bool configuration_route(const segments& s, std::size_t version_at) {
+  return s.size() == version_at + 1 || (s.size() == version_at + 2 && s[version_at + 1] == "credentials");
+}
+
+// 2.2.1 face: IOP presents the token the bridge issued to it (MAPPING §1.3, Base64 tried first),
+// or, before it registered, a token A from `ocpi-bridge admin token-a iop`.
 awaitable<response> route_hub(runtime& rt, exchange& ex, const segments& seg) {
-  const std::string_view known[] = {rt.cfg.iop.accepts_token};
-  if (!match_authorization(ex.header("Authorization"), known, true)) co_return unauthorized(ex);
+  const std::string registered = iop_token_in(rt);
+  const std::vector<std::string> token_a = rt.state.registration_tokens(iop_connection);
+  std::vector<std::string_view> known{registered};
+  known.insert(known.end(), token_a.begin(), token_a.end());
+  const auto match = match_authorization(ex.header("Authorization"), known, true);
+  if (!match) co_return unauthorized(ex);
+  const bool with_token_a = match->index > 0;
+  const bool configuration = seg.size() >= 2 && seg[0] == "ocpi" &&
+                             ((seg.size() == 2 && seg[1] == "versions") || (seg[1] == "2.2.1" && configuration_route(seg, 1)));
+  if (with_token_a && !configuration) co_return unauthorized(ex);  // token A opens the handshake only
   const auto method = ex.in.req.method();
   if (seg.size() == 2 && is(seg, {"ocpi", "versions"}) && method == http::verb::get) co_return co_await versions_221(rt, ex);
   if (seg.size() == 2 && is(seg, {"ocpi", "2.2.1"}) && method == http::verb::get) co_return co_await details_221(rt, ex);
+  if (seg.size() == 3 && is(seg, {"ocpi", "2.2.1", "credentials"})) co_return co_await credentials_221(rt, ex, with_token_a);
   if (is(seg, {"ocpi", "2.2.1", "cpo", "locations"})) co_return co_await locations_pull_from_legacy_cpo(rt, ex, tail(seg, 4));
   if (is(seg, {"ocpi", "2.2.1", "emsp", "locations"})) co_return co_await locations_to_legacy_emsp(rt, ex, tail(seg, 4));
+  if (is(seg, {"ocpi", "2.2.1", "emsp", "tokens"})) co_return co_await tokens_from_legacy_emsp_for_iop(rt, ex, tail(seg, 4));
+  if (is(seg, {"ocpi", "2.2.1", "cpo", "tokens"})) co_return co_await tokens_to_legacy_cpo(rt, ex, tail(seg, 4));
+  if (is(seg, {"ocpi", "2.2.1", "cpo", "commands"})) co_return co_await commands_to_legacy_cpo(rt, ex, tail(seg, 4));
+  if (seg.size() == 4 && is(seg, {"ocpi", "2.2.1", "callbacks"})) co_return co_await command_result_from_iop(rt, ex, seg[3]);
   co_return unknown_route(ex);
 }
 
 // 2.1.1 face: each legacy backend presents the token the bridge issued to it; the path says which
 // face it uses (/ocpi/emsp/... is shown to legacy CPOs, /ocpi/cpo/... to legacy eMSPs).
 awaitable<response> route_legacy(runtime& rt, exchange& ex, const segments& seg) {
-  std::vector<std::string_view> known;
-  for (const auto& l : rt.cfg.legacy) known.push_back(l.accepts_token);
+  // Registered (or configured) tokens first, one per connection, then the pending tokens A.
+  std::vector<std::string> tokens;
+  std::vector<std::size_t> owner;
+  std::size_t registered_count = rt.cfg.legacy.size();
+  for (std::size_t i = 0; i < registered_count; ++i) {
+    tokens.push_back(legacy_token_in(rt, i));
+    owner.push_back(i);
+  }
+  for (std::size_t i = 0; i < rt.cfg.legacy.size(); ++i)
+    for (auto& t : rt.state.registration_tokens(legacy_connection(rt, i))) {
+      tokens.push_back(std::move(t));
+      owner.push_back(i);
+    }
+  const std::vector<std::string_view> known(tokens.begin(), tokens.end());
   const auto match = match_authorization(ex.header("Authorization"), known, false);
   if (!match) co_return unauthorized(ex);
-  const legacy_config& caller = rt.cfg.legacy[match->index];
+  const std::size_t index = owner[match->index];
+  const bool with_token_a = match->index >= registered_count;
+  const legacy_config& caller = rt.cfg.legacy[index];
   ex.legacy = &caller;
+  // C4: the callback URL the bridge put in a command's response_url (§3.3.2).
+  if (seg.size() == 4 && is(seg, {"ocpi", "2.1.1", "callbacks"}) && !with_token_a)
+    co_return co_await command_result_from_legacy_cpo(rt, ex, caller, seg[3]);
   if (seg.size() < 3 || seg[0] != "ocpi" || (seg[1] != "emsp" && seg[1] != "cpo")) co_return unknown_route(ex);
   const std::string_view face_role = seg[1];
   // A CPO talks to the eMSP interfaces and vice versa (MAPPING §1.1).
   const bool role_fits = (face_role == "emsp") == (caller.party.role == party_role::cpo);
   if (!role_fits) co_return unknown_route(ex);
+  const bool configuration = seg[2] == "versions" ? seg.size() == 3 : seg[2] == "2.1.1" && configuration_route(seg, 2);
+  if (with_token_a && !configuration) co_return unauthorized(ex);  // token A opens the handshake only
   const auto method = ex.in.req.method();
   if (seg.size() == 3 && seg[2] == "versions" && method == http::verb::get) co_return co_await versions_211(rt, ex, face_role);
   if (seg.size() == 3 && seg[2] == "2.1.1" && method == http::verb::get) co_return co_await details_211(rt, ex, face_role);
+  if (seg.size() == 4 && seg[2] == "2.1.1" && seg[3] == "credentials")
+    co_return co_await credentials_211(rt, ex, index, with_token_a);
   if (seg.size() >= 4 && seg[2] == "2.1.1" && seg[3] == "locations") {
     if (face_role == "emsp") co_return co_await locations_from_legacy_cpo(rt, ex, caller, tail(seg, 4));
     co_return co_await locations_pull_by_legacy_emsp(rt, ex, caller, tail(seg, 4));
   }
+  if (seg.size() >= 4 && seg[2] == "2.1.1" && seg[3] == "tokens") {
+    if (face_role == "emsp") co_return co_await tokens_for_legacy_cpo(rt, ex, caller, tail(seg, 4));
+    co_return co_await tokens_from_legacy_emsp(rt, ex, caller, tail(seg, 4));
+  }
+  if (seg.size() >= 4 && seg[2] == "2.1.1" && seg[3] == "commands" && face_role == "cpo")
+    co_return co_await commands_from_legacy_emsp(rt, ex, caller, tail(seg, 4));
   co_return unknown_route(ex);
 }
 
 }  // namespace
 
 bridge::bridge(const bridge_config& cfg, shared_state& state, upstream_pool& upstream) : rt_(cfg, state, upstream) {}
+
+awaitable<void> bridge::command_deadlines() { co_await command_deadline_loop(rt_); }
 
 void bridge::set_public_bases(std::string hub_base, std::string legacy_base) {
   while (!hub_base.empty() && hub_base.back() == '/') hub_base.pop_back();
@@ -88,8 +138,10 @@ awaitable<response> bridge::handle(inbound& in) {
   response res;
   if (in.which == face::hub)
     res = co_await route_hub(rt_, ex, seg);
-  else
+  else if (in.which == face::legacy)
     res = co_await route_legacy(rt_, ex, seg);
+  else
+    res = co_await admin_api(rt_, ex, seg);
   // §1.5: IOP gets its own two ids echoed; a legacy caller gets its request id (or the outbound
   // one) and the correlation id used toward IOP.
   if (in.which == face::hub) {

@@ -23,6 +23,10 @@ class bridge {
   // every `retry` until all are known, then refreshes every 24 h. Runs until the executor stops.
   boost::asio::awaitable<void> discovery_loop(std::chrono::milliseconds retry);
 
+  // Sends TIMEOUT for commands whose result never came (MAPPING §3.3.2 step 6). Runs until the
+  // executor stops.
+  boost::asio::awaitable<void> command_deadlines();
+
   runtime& rt() noexcept { return rt_; }
 
  private:

@@ -3,15 +3,26 @@
 namespace ocpi::proxy {
 
 std::optional<std::string> directories::iop(std::string_view identifier, std::string_view role) const {
+  const auto r = parse_interface_role(role);
   std::lock_guard lock(mutex_);
-  if (!iop_) return std::nullopt;
-  if (auto it = iop_->find({std::string(identifier), std::string(role)}); it != iop_->end()) return it->second;
+  if (!iop_ || !r) return std::nullopt;
+  if (const auto* u = iop_->find(identifier, *r)) return *u;
   return std::nullopt;
 }
 
-void directories::set_iop(std::map<std::pair<std::string, std::string>, std::string> endpoints) {
+std::optional<iop_directory> directories::iop_all() const {
   std::lock_guard lock(mutex_);
-  iop_ = std::move(endpoints);
+  return iop_;
+}
+
+void directories::set_iop(iop_directory dir) {
+  std::lock_guard lock(mutex_);
+  iop_ = std::move(dir);
+}
+
+void directories::forget_iop() {
+  std::lock_guard lock(mutex_);
+  iop_.reset();
 }
 
 bool directories::iop_known() const {
@@ -22,13 +33,23 @@ bool directories::iop_known() const {
 std::optional<std::string> directories::legacy(std::size_t index, std::string_view identifier) const {
   std::lock_guard lock(mutex_);
   if (index >= legacy_.size() || !legacy_[index]) return std::nullopt;
-  if (auto it = legacy_[index]->find(std::string(identifier)); it != legacy_[index]->end()) return it->second;
+  if (const auto* u = legacy_[index]->find(identifier)) return *u;
   return std::nullopt;
 }
 
-void directories::set_legacy(std::size_t index, std::map<std::string, std::string> endpoints) {
+std::optional<legacy_directory> directories::legacy_all(std::size_t index) const {
   std::lock_guard lock(mutex_);
-  if (index < legacy_.size()) legacy_[index] = std::move(endpoints);
+  return index < legacy_.size() ? legacy_[index] : std::nullopt;
+}
+
+void directories::set_legacy(std::size_t index, legacy_directory dir) {
+  std::lock_guard lock(mutex_);
+  if (index < legacy_.size()) legacy_[index] = std::move(dir);
+}
+
+void directories::forget_legacy(std::size_t index) {
+  std::lock_guard lock(mutex_);
+  if (index < legacy_.size()) legacy_[index].reset();
 }
 
 bool directories::legacy_known(std::size_t index) const {

@@ -1,27 +1,26 @@
-// Endpoint discovery (MAPPING §1.2.2): from each peer's versions URL, the version the bridge
-// speaks with it, then its version details. Never hard-coded; a failed refresh keeps the last
-// good directory; peers not yet known are retried.
+// Endpoint discovery (MAPPING §1.2.2). Never hard-coded; a failed refresh keeps the last good
+// directory; peers not yet known are retried; a peer without a token (not registered yet) is
+// skipped until a handshake gives one.
+#include "proxy/router/discovery.hpp"
+
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <simdjson.h>
 #include <spdlog/spdlog.h>
 
 #include "proxy/net/upstream.hpp"
 #include "proxy/pipeline/request_ids.hpp"
 #include "proxy/pipeline/token_codec.hpp"
 #include "proxy/router/bridge.hpp"
-#include "proxy/router/flow_support.hpp"
+#include "proxy/router/peers.hpp"
 
 namespace ocpi::proxy {
 
 namespace {
 
-using endpoints_221 = std::map<std::pair<std::string, std::string>, std::string>;
-using endpoints_211 = std::map<std::string, std::string>;
-
-boost::asio::awaitable<std::optional<std::string>> get_data(runtime& rt, const std::string& address, const std::string& auth,
+// One GET of a configuration endpoint; nullopt (and `why`) on a transport failure.
+boost::asio::awaitable<std::optional<std::string>> get_body(runtime& rt, const std::string& address, const std::string& auth,
                                                             std::shared_ptr<const client_tls> tls, std::string& why) {
   const auto target = parse_url(address);
   if (!target) {
@@ -30,92 +29,90 @@ boost::asio::awaitable<std::optional<std::string>> get_data(runtime& rt, const s
   }
   request req{http::verb::get, "/", 11};
   req.set(http::field::authorization, auth);
+  req.set(http::field::accept, "application/json");
   const auto ids = proxy_initiated();
   req.set(request_id_header, ids.request_id);
   req.set(correlation_id_header, ids.correlation_id);
   auto res = co_await rt.upstream.send(*target, std::move(req), rt.cfg.bridge.upstream_timeout, std::move(tls));
   if (!res.ok()) {
-    why = std::string(to_string(res.fail)) + " " + res.detail;
+    why = address + ": " + to_string(res.fail) + " " + res.detail;
     co_return std::nullopt;
   }
-  const auto env = parse_upstream_envelope(res.res.body());
-  if (res.res.result_int() != 200 || !env || env->status_code != 1000 || env->data.empty()) {
-    why = "HTTP " + std::to_string(res.res.result_int()) + (env ? " OCPI " + std::to_string(env->status_code) : " no envelope");
+  if (res.res.result_int() != 200) {
+    why = address + ": HTTP " + std::to_string(res.res.result_int());
     co_return std::nullopt;
   }
-  co_return env->data;
+  co_return std::move(res.res.body());
 }
 
-// Picks the URL of exactly `version` from a versions list (never "2.2" for "2.2.1").
-std::optional<std::string> pick_version(std::string_view data, std::string_view version) {
-  simdjson::dom::parser p;
-  simdjson::dom::element doc;
-  simdjson::dom::array list;
-  if (p.parse(data).get(doc) || doc.get(list)) return std::nullopt;
-  for (auto v : list) {
-    std::string_view number, address;
-    if (!v["version"].get(number) && !v["url"].get(address) && number == version) return std::string(address);
+template <class Directory, class Parse>
+boost::asio::awaitable<discovery<Directory>> fetch(runtime& rt, const std::string& versions_url, const std::string& auth,
+                                                   std::shared_ptr<const client_tls> tls, version wanted, Parse parse) {
+  discovery<Directory> out;
+  out.err = discovery_error::invalid_answer;
+  const auto versions = co_await get_body(rt, versions_url, auth, tls, out.why);
+  if (!versions) co_return out;
+  const auto pick = pick_version(*versions, wanted);
+  if (pick.err != discovery_error::none) {
+    out.err = pick.err;
+    out.why = versions_url + (pick.err == discovery_error::version_not_offered ? ": version not offered" : ": not a versions answer");
+    co_return out;
   }
-  return std::nullopt;
-}
-
-template <typename Map>
-bool parse_details(std::string_view data, Map& out, bool with_role) {
-  simdjson::dom::parser p;
-  simdjson::dom::element doc;
-  simdjson::dom::array endpoints;
-  if (p.parse(data).get(doc) || doc["endpoints"].get(endpoints)) return false;
-  for (auto e : endpoints) {
-    std::string_view identifier, address, role;
-    if (e["identifier"].get(identifier) || e["url"].get(address)) continue;
-    if constexpr (std::is_same_v<Map, endpoints_221>) {
-      if (!with_role || e["role"].get(role)) continue;
-      out.emplace(std::pair{std::string(identifier), std::string(role)}, std::string(address));  // first wins
-    } else {
-      out.emplace(std::string(identifier), std::string(address));
-    }
+  const auto details = co_await get_body(rt, pick.url, auth, tls, out.why);
+  if (!details) co_return out;
+  auto parsed = parse(*details);
+  if (parsed.err != discovery_error::none) {
+    out.why = pick.url + ": not a version details answer";
+    co_return out;
   }
-  return true;
+  out.directory = std::move(parsed.directory);
+  out.err = discovery_error::none;
+  co_return out;
 }
 
 boost::asio::awaitable<bool> discover_iop(runtime& rt) {
-  std::string why;
-  const std::string auth = authorization_value(rt.cfg.iop.token, rt.cfg.iop.auth_encoding != "RAW");
-  auto versions = co_await get_data(rt, rt.cfg.iop.versions_url, auth, rt.iop_tls, why);
-  std::optional<std::string> details_url = versions ? pick_version(*versions, "2.2.1") : std::nullopt;
-  std::optional<std::string> details;
-  if (details_url) details = co_await get_data(rt, *details_url, auth, rt.iop_tls, why);
-  endpoints_221 eps;
-  if (!details || !parse_details(*details, eps, true)) {
-    spdlog::warn("discovery: IOP endpoints not available ({}{})", versions && !details_url ? "no 2.2.1 in versions; " : "", why);
+  const std::string token = iop_token_out(rt);
+  if (token.empty()) co_return true;  // not registered: nothing to discover until a handshake
+  auto d = co_await fetch_iop_directory(rt, iop_versions_url(rt), token);
+  if (!d.ok()) {
+    spdlog::warn("discovery: IOP endpoints not available ({})", d.why);
     co_return false;
   }
-  spdlog::info("discovery: IOP publishes {} endpoints", eps.size());
-  rt.dirs.set_iop(std::move(eps));
+  spdlog::info("discovery: IOP publishes {} endpoints", d.directory.urls.size());
+  rt.dirs.set_iop(std::move(d.directory));
   co_return true;
 }
 
 boost::asio::awaitable<bool> discover_legacy(runtime& rt, std::size_t i) {
-  const auto& l = rt.cfg.legacy[i];
-  std::string why;
-  const std::string auth = authorization_value(l.token, false);
-  auto tls = i < rt.legacy_tls.size() ? rt.legacy_tls[i] : nullptr;
-  auto versions = co_await get_data(rt, l.versions_url, auth, tls, why);
-  std::optional<std::string> details_url = versions ? pick_version(*versions, "2.1.1") : std::nullopt;
-  std::optional<std::string> details;
-  if (details_url) details = co_await get_data(rt, *details_url, auth, tls, why);
-  endpoints_211 eps;
-  if (!details || !parse_details(*details, eps, false)) {
-    spdlog::warn("discovery: legacy {} endpoints not available ({}{})", l.party.id.emi3(),
-                 versions && !details_url ? "no 2.1.1 in versions; " : "", why);
+  const std::string token = legacy_token_out(rt, i);
+  if (token.empty()) co_return true;
+  auto d = co_await fetch_legacy_directory(rt, i, legacy_versions_url(rt, i), token);
+  const auto who = rt.cfg.legacy[i].party.id.emi3();
+  if (!d.ok()) {
+    spdlog::warn("discovery: legacy {} endpoints not available ({})", who, d.why);
     co_return false;
   }
-  spdlog::info("discovery: legacy {} publishes {} endpoints", l.party.id.emi3(), eps.size());
-  rt.dirs.set_legacy(i, std::move(eps));
+  spdlog::info("discovery: legacy {} publishes {} endpoints", who, d.directory.urls.size());
+  rt.dirs.set_legacy(i, std::move(d.directory));
   co_return true;
 }
 
 }  // namespace
+
+boost::asio::awaitable<discovery<iop_directory>> fetch_iop_directory(runtime& rt, const std::string& versions_url,
+                                                                     const std::string& token) {
+  const std::string auth = authorization_value(token, rt.cfg.iop.auth_encoding != "RAW");
+  co_return co_await fetch<iop_directory>(rt, versions_url, auth, rt.iop_tls, version::v2_2_1,
+                                          [](std::string_view b) { return parse_details_221(b); });
+}
+
+boost::asio::awaitable<discovery<legacy_directory>> fetch_legacy_directory(runtime& rt, std::size_t index,
+                                                                           const std::string& versions_url,
+                                                                           const std::string& token) {
+  auto tls = index < rt.legacy_tls.size() ? rt.legacy_tls[index] : nullptr;
+  co_return co_await fetch<legacy_directory>(rt, versions_url, authorization_value(token, false), std::move(tls),
+                                             version::v2_1_1, [](std::string_view b) { return parse_details_211(b); });
+}
 
 boost::asio::awaitable<void> bridge::discovery_loop(std::chrono::milliseconds retry) {
   boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);

@@ -91,52 +91,47 @@ response refusal(exchange& ex, const error& err, bool toward_211) {
                            toward_211 && err.http_status == 200 ? "{}" : "");
 }
 
+namespace {
+
+upstream_failure failure_of(const upstream_result& up) {
+  using f = upstream_result::failure;
+  switch (up.fail) {
+    case f::none: return upstream_failure::none;
+    case f::connect: return upstream_failure::connect;
+    case f::timeout: return upstream_failure::timeout;
+    case f::reset: return upstream_failure::reset;
+    case f::tls: return upstream_failure::tls;
+    case f::protocol: return upstream_failure::protocol;
+  }
+  return upstream_failure::protocol;
+}
+
+// The decision of the pipeline's §1.6.4 tables, as a response; `data` goes along only when the
+// table says the upstream data is relayed (an acknowledgement toward 2.1.1 carries `{}`).
+response answer(exchange& ex, const upstream_result& up, const caller_answer& a, std::string_view data, bool toward_211) {
+  if (up.ok()) ex.upstream_http = static_cast<int>(up.res.result_int());
+  else ex.note = std::string("upstream ") + to_string(up.fail) + ": " + up.detail;
+  if (a.alert) ex.note = "alert: " + a.status_message;
+  std::string_view body;
+  if (a.relay_data) body = data.empty() && toward_211 ? std::string_view("{}") : data;
+  return envelope_response(ex, a.http_status, a.status_code, a.status_message, body);
+}
+
+}  // namespace
+
 response relay_iop_answer(runtime& rt, exchange& ex, const upstream_result& up, const std::optional<parsed_envelope>& env,
                           std::string_view data_211, bool get_object) {
-  using failure = upstream_result::failure;
-  if (up.fail == failure::timeout) return envelope_response(ex, 504, status::server_error, "IOP did not answer in time");
-  if (up.fail != failure::none) return envelope_response(ex, 502, status::server_error, "IOP unreachable: " + up.detail);
-  const unsigned http = up.res.result_int();
-  ex.upstream_http = static_cast<int>(http);
-  if (http == 401 || http == 403) {
-    ex.note = "alert: proxy not authorized at IOP";
-    return envelope_response(ex, 503, status::server_error, "proxy not authorized at IOP");
-  }
-  if (http == 404 && get_object) {
-    const int code = env ? env->status_code : status::client_error;
-    return envelope_response(ex, 404, code >= 2000 && code < 3000 && code != 2004 ? code : status::client_error,
-                             env ? env->status_message : "not found at IOP", "");
-  }
-  if (http >= 500 || !env) return envelope_response(ex, 502, status::server_error, http >= 500 ? "IOP error HTTP " + std::to_string(http) : "IOP answered without an OCPI envelope");
-  const int code = env->status_code;
-  const std::string tagged = "[IOP " + std::to_string(code) + "] " + env->status_message;
-  if (code >= 1000 && code < 2000) return envelope_response(ex, http, code, env->status_message.empty() ? "Success" : env->status_message, data_211.empty() ? "{}" : data_211);
-  if (code == status::unknown_token)
-    return envelope_response(ex, http, rt.cfg.mapping.status_strict_211_codes ? status::client_error : code, tagged, "");
-  if (code == status::hub_unknown_receiver) {
-    ex.note = "alert: IOP does not know the receiver";
-    return envelope_response(ex, 200, status::client_error, tagged);
-  }
-  if (code >= 4000 && code < 5000) return envelope_response(ex, 503, status::server_error, tagged);
-  if (code >= 2000 && code < 4000) return envelope_response(ex, http, code, env->status_message, "");
-  return envelope_response(ex, 502, status::server_error, tagged);
+  const unsigned http = up.ok() ? up.res.result_int() : 0;
+  const auto a = map_iop_answer_to_legacy(http, env ? &*env : nullptr, failure_of(up), rt.cfg.mapping.status_strict_211_codes,
+                                          get_object);
+  return answer(ex, up, a, data_211, true);
 }
 
 response relay_legacy_answer(exchange& ex, const upstream_result& up, const std::optional<parsed_envelope>& env,
-                             std::string_view data_221) {
-  using failure = upstream_result::failure;
-  if (up.fail == failure::timeout) return envelope_response(ex, 504, status::server_error, "legacy backend did not answer in time");
-  if (up.fail != failure::none) return envelope_response(ex, 502, status::server_error, "legacy backend unreachable");
-  const unsigned http = up.res.result_int();
-  ex.upstream_http = static_cast<int>(http);
-  if (http == 401 || http == 403) {
-    ex.note = "alert: the bridge's token was refused by the legacy backend";
-    return envelope_response(ex, 502, status::server_error, "legacy backend refused the bridge's credentials");
-  }
-  if (http >= 500 || !env) return envelope_response(ex, 502, status::server_error, http >= 500 ? "legacy backend error HTTP " + std::to_string(http) : "legacy backend answered without an OCPI envelope");
-  const int code = env->status_code;
-  return envelope_response(ex, http, code, env->status_message.empty() && code == 1000 ? "Success" : env->status_message,
-                           code >= 1000 && code < 2000 ? data_221 : "");
+                             std::string_view data_221, bool is_authorize) {
+  const unsigned http = up.ok() ? up.res.result_int() : 0;
+  const auto a = map_legacy_answer_to_iop(http, env ? &*env : nullptr, failure_of(up), is_authorize);
+  return answer(ex, up, a, data_221, false);
 }
 
 void relay_pagination(const response& upstream, response& out, std::string_view caller_endpoint,
@@ -207,6 +202,33 @@ std::size_t array_size(std::string_view json) {
   size_t n = 0;
   if (doc.get_array().get(a) || a.count_elements().get(n)) return 0;
   return n;
+}
+
+const legacy_config* addressed(runtime& rt, exchange& ex, party_role role, std::string& why) {
+  const auto to = routing_party(ex.in.req, "OCPI-to");
+  const legacy_config* only = nullptr;
+  int count = 0;
+  for (const auto& l : rt.cfg.legacy) {
+    if (l.party.role != role) continue;
+    if (to && l.party.id.same(*to)) return &l;
+    only = &l;
+    ++count;
+  }
+  if (to) why = "unknown OCPI-to party";
+  else if (count == 1) return only;
+  else why = "OCPI-to headers required";
+  return nullptr;
+}
+
+void answer_routing(runtime& rt, exchange& ex, response& res, const legacy_config& legacy) {
+  const auto from = routing_party(ex.in.req, "OCPI-from");
+  set_routing(res, legacy.party.id, from.value_or(rt.cfg.mapping.iop));
+}
+
+std::string query_string(const exchange& ex) {
+  const std::string_view t = ex.in.req.target();
+  const auto q = t.find('?');
+  return q == std::string_view::npos ? std::string() : std::string(t.substr(q + 1));
 }
 
 }  // namespace ocpi::proxy

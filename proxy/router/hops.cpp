@@ -2,6 +2,7 @@
 
 #include "proxy/net/tls.hpp"
 #include "proxy/pipeline/token_codec.hpp"
+#include "proxy/router/peers.hpp"
 
 namespace ocpi::proxy {
 
@@ -34,27 +35,31 @@ boost::asio::awaitable<hop_result> send(runtime& rt, exchange& ex, request req, 
 }  // namespace
 
 boost::asio::awaitable<hop_result> call_iop(runtime& rt, exchange& ex, http::verb method, const url& target,
-                                            std::string body, const party& from, const party& to) {
+                                            std::string body, const party& from, const party& to,
+                                            std::chrono::milliseconds timeout) {
   request req = make_request(ex, method, std::move(body));
   const bool base64 = rt.cfg.iop.auth_encoding != "RAW";
-  req.set(http::field::authorization, authorization_value(rt.cfg.iop.token, base64));
+  req.set(http::field::authorization, authorization_value(iop_token_out(rt), base64));
   set_routing(req, from, to);
   ex.upstream_ids = toiop_outbound(ex.ids.correlation_id);
   req.set(request_id_header, ex.upstream_ids->request_id);
   req.set(correlation_id_header, ex.upstream_ids->correlation_id);
-  co_return co_await send(rt, ex, std::move(req), target, rt.iop_tls, rt.cfg.bridge.upstream_timeout);
+  co_return co_await send(rt, ex, std::move(req), target, rt.iop_tls,
+                          timeout.count() > 0 ? timeout : rt.cfg.bridge.upstream_timeout);
 }
 
 boost::asio::awaitable<hop_result> call_legacy(runtime& rt, exchange& ex, const legacy_config& legacy,
-                                               http::verb method, const url& target, std::string body) {
+                                               http::verb method, const url& target, std::string body,
+                                               std::chrono::milliseconds timeout) {
   request req = make_request(ex, method, std::move(body));
-  req.set(http::field::authorization, authorization_value(legacy.token, false));
+  const auto index = rt.legacy_index(legacy);
+  req.set(http::field::authorization, authorization_value(legacy_token_out(rt, index), false));
   ex.upstream_ids = fromiop_outbound(ex.ids.correlation_id);
   req.set(request_id_header, ex.upstream_ids->request_id);
   req.set(correlation_id_header, ex.upstream_ids->correlation_id);
-  const auto index = rt.legacy_index(legacy);
   auto tls = index < rt.legacy_tls.size() ? rt.legacy_tls[index] : nullptr;
-  co_return co_await send(rt, ex, std::move(req), target, std::move(tls), rt.cfg.bridge.upstream_timeout);
+  co_return co_await send(rt, ex, std::move(req), target, std::move(tls),
+                          timeout.count() > 0 ? timeout : rt.cfg.bridge.upstream_timeout);
 }
 
 }  // namespace ocpi::proxy

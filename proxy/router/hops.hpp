@@ -15,10 +15,13 @@ struct hop_result {
   std::optional<parsed_envelope> env;  // set when the answer body is an OCPI envelope
 };
 
+// `timeout` 0 = bridge.upstream_timeout (real-time authorization passes authorize_timeout).
 boost::asio::awaitable<hop_result> call_iop(runtime& rt, exchange& ex, http::verb method, const url& target,
-                                            std::string body, const party& from, const party& to);
+                                            std::string body, const party& from, const party& to,
+                                            std::chrono::milliseconds timeout = {});
 
 boost::asio::awaitable<hop_result> call_legacy(runtime& rt, exchange& ex, const legacy_config& legacy,
-                                               http::verb method, const url& target, std::string body);
+                                               http::verb method, const url& target, std::string body,
+                                               std::chrono::milliseconds timeout = {});
 
 }  // namespace ocpi::proxy

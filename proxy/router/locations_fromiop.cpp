@@ -10,29 +10,6 @@ namespace ocpi::proxy {
 
 namespace {
 
-// §1.4 "Routing FromIOP requests": OCPI-to among the legacy parties of the role the path implies.
-const legacy_config* addressed(runtime& rt, exchange& ex, party_role role, std::string& why) {
-  const auto to = routing_party(ex.in.req, "OCPI-to");
-  const legacy_config* only = nullptr;
-  int count = 0;
-  for (const auto& l : rt.cfg.legacy) {
-    if (l.party.role != role) continue;
-    if (to && l.party.id.same(*to)) return &l;
-    only = &l;
-    ++count;
-  }
-  if (to) why = "unknown OCPI-to party";
-  else if (count == 1) return only;
-  else why = "OCPI-to headers required";
-  return nullptr;
-}
-
-// Responses to IOP carry the routing pair swapped (§1.4 "Values on responses").
-void answer_routing(runtime& rt, exchange& ex, response& res, const legacy_config& legacy) {
-  const auto from = routing_party(ex.in.req, "OCPI-from");
-  set_routing(res, legacy.party.id, from.value_or(rt.cfg.mapping.iop));
-}
-
 object_kind kind_for_depth(std::size_t depth) {
   return depth == 0 ? object_kind::location : depth == 1 ? object_kind::evse : object_kind::connector;
 }

@@ -2,6 +2,8 @@
 // What every route handler shares: configuration, state, the upstream pools, the discovered
 // directories and the bridge's own public base URLs. Built once at start-up.
 #include <memory>
+#include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -26,9 +28,24 @@ struct runtime {
   std::string legacy_base;
   std::shared_ptr<const client_tls> iop_tls;                 // null: plain http or system defaults
   std::vector<std::shared_ptr<const client_tls>> legacy_tls;  // by legacy index
+  std::string admin_token;  // the secret `ocpi-bridge admin` presents (<data_dir>/admin.token)
 
   std::size_t legacy_index(const legacy_config& l) const { return static_cast<std::size_t>(&l - cfg.legacy.data()); }
   const legacy_party& party_of(const legacy_config& l) const { return cfg.mapping.legacy[legacy_index(l)]; }
+
+  // One credentials handshake per connection at a time (a second one is refused, not queued).
+  bool begin_handshake(const std::string& connection) {
+    std::lock_guard lock(handshake_mutex_);
+    return handshakes_.insert(connection).second;
+  }
+  void end_handshake(const std::string& connection) {
+    std::lock_guard lock(handshake_mutex_);
+    handshakes_.erase(connection);
+  }
+
+ private:
+  std::mutex handshake_mutex_;
+  std::set<std::string> handshakes_;
 };
 
 }  // namespace ocpi::proxy

@@ -1,10 +1,18 @@
 #include "proxy/state/shared_state.hpp"
 
+#include <simdjson.h>
+
 #include "proxy/pipeline/envelope.hpp"
 
 namespace ocpi::proxy {
 
 namespace {
+std::string upper(std::string s) {
+  for (auto& c : s)
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
+  return s;
+}
+
 std::string status_key(const party& owner, std::string_view location, std::string_view evse) {
   std::string k = owner.country_code + "|" + owner.party_id + "|" + std::string(location) + "|" + std::string(evse);
   for (auto& c : k)
@@ -47,7 +55,23 @@ std::optional<std::string> shared_state::original_of_hash(std::string_view h) co
 void shared_state::put_location(const std::string& json_221) { LOCKED(inner_.put_location(json_221)); }
 void shared_state::put_session(const std::string& json_221) { LOCKED(inner_.put_session(json_221)); }
 void shared_state::put_tariff(const std::string& json_221) { LOCKED(inner_.put_tariff(json_221)); }
-void shared_state::put_token(const std::string& json_221) { LOCKED(inner_.put_token(json_221)); }
+void shared_state::put_token(const std::string& json_221) {
+  simdjson::dom::parser p;
+  simdjson::dom::object o;
+  std::string_view uid, type = "RFID";
+  if (p.parse(json_221).get(o) || o["uid"].get(uid)) return;  // not a Token: nothing to cache
+  if (o["type"].get(type)) type = "RFID";  // absent: the OCPI default
+  std::lock_guard lock(mutex_);
+  inner_.put_token(json_221);
+  tokens_by_uid_.insert_or_assign(upper(std::string(uid) + "|" + std::string(type)), json_221);
+}
+
+std::optional<std::string> shared_state::token_by_uid(std::string_view uid, std::string_view type) const {
+  const std::string k = upper(std::string(uid) + "|" + std::string(type.empty() ? "RFID" : type));
+  std::lock_guard lock(mutex_);
+  if (auto it = tokens_by_uid_.find(k); it != tokens_by_uid_.end()) return it->second;
+  return std::nullopt;
+}
 void shared_state::put_authorization(const party& cpo, const std::string& reference, authorization_record rec) {
   LOCKED(inner_.put_authorization(cpo, reference, std::move(rec)));
 }
@@ -95,6 +119,14 @@ std::optional<std::string> shared_state::connection_of_registration_token(std::s
   std::lock_guard lock(mutex_);
   if (auto it = registration_tokens_.find(token); it != registration_tokens_.end()) return it->second;
   return std::nullopt;
+}
+
+std::vector<std::string> shared_state::registration_tokens(std::string_view connection) const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> out;
+  for (const auto& [token, conn] : registration_tokens_)
+    if (conn == connection) out.push_back(token);
+  return out;
 }
 
 void shared_state::erase_registration_tokens(std::string_view connection) {

@@ -69,6 +69,9 @@ class shared_state final : public mapping_context {
   void put_session(const std::string& json_221);
   void put_tariff(const std::string& json_221);
   void put_token(const std::string& json_221);
+  // Gireve 2.1.1 unitary token GET (§3.2.6, §4.13): the CPO knows the uid, not the eMSP. The
+  // latest cached Token with this uid and type (RFID when empty), whoever issued it.
+  std::optional<std::string> token_by_uid(std::string_view uid, std::string_view type) const;
   void put_authorization(const party& cpo, const std::string& reference, authorization_record rec);
 
   // §4.15: the last EVSE status delivered (or queued) to IOP, per (owner, location, evse).
@@ -84,6 +87,7 @@ class shared_state final : public mapping_context {
   // One-time registration tokens ("token A") the bridge issued, per connection.
   void add_registration_token(std::string_view connection, std::string token);
   std::optional<std::string> connection_of_registration_token(std::string_view token) const;
+  std::vector<std::string> registration_tokens(std::string_view connection) const;
   void erase_registration_tokens(std::string_view connection);
 
   // --- pending command callbacks (MAPPING §3.3) -------------------------------------------
@@ -105,6 +109,7 @@ class shared_state final : public mapping_context {
   mutable std::mutex mutex_;
   memory_context inner_;
   std::map<std::string, std::string> last_status_;
+  std::map<std::string, std::string, std::less<>> tokens_by_uid_;  // upper-cased "uid|type" -> Token
   std::map<std::string, peer_credentials, std::less<>> credentials_;
   std::map<std::string, std::string, std::less<>> registration_tokens_;  // token -> connection
   std::map<std::string, pending_command, std::less<>> pending_;

@@ -311,8 +311,11 @@ def parse_link_next(link_header):
 
 # ---- the world ------------------------------------------------------------------------------------------
 class World:
-    def __init__(self, tls=None):
+    def __init__(self, tls=None, static_tokens=True):
+        """static_tokens=False: the bridge's config has no tokens; the peers must register."""
         self.tls = Binaries.tls if tls is None else tls
+        self.static_tokens = static_tokens
+        self.config_paths = {}
         self.workdir = tempfile.mkdtemp(prefix="ocpi-e2e-")
         self.procs = {}
         self.ports = {}
@@ -392,6 +395,14 @@ class World:
                 lines += [f'cert_file = "{t["cert"]}"', f'key_file = "{t["key"]}"']
             return "\n".join(lines)
         ca = f'ca_file = "{t["ca"]}"\nverify_peer = true' if self.tls else ""
+
+        def tokens(peer):
+            if not self.static_tokens:
+                return "# no static tokens: the peer registers (credentials handshake)"
+            sent = peer.get("token_bridge_sends")
+            accepted = peer.get("token_iop_sends", peer.get("token_legacy_sends"))
+            return f'token = "{sent}"\naccepts_token = "{accepted}"'
+
         data_dir = os.path.join(self.workdir, f"{name}-data")
         os.makedirs(data_dir, exist_ok=True)
         return f"""# written by tests/integration/harness.py
@@ -414,13 +425,15 @@ shutdown_grace_ms = {SHUTDOWN_GRACE_MS}
 [face.legacy]
 {face()}
 
+[face.admin]
+listen = "127.0.0.1:0"
+
 [iop]
 versions_url = "{self.sim_url('hub')}/ocpi/versions"
 country_code = "{IOP['country_code']}"
 party_id = "{IOP['party_id']}"
 business_name = "{IOP['name']}"
-token = "{IOP['token_bridge_sends']}"
-accepts_token = "{IOP['token_iop_sends']}"
+{tokens(IOP)}
 auth_encoding = "BASE64"
 {ca}
 
@@ -430,8 +443,7 @@ country_code = "{CPO['country_code']}"
 party_id = "{CPO['party_id']}"
 business_name = "{CPO['name']}"
 versions_url = "{self.sim_url('cpo')}/ocpi/cpo/versions"
-token = "{CPO['token_bridge_sends']}"
-accepts_token = "{CPO['token_legacy_sends']}"
+{tokens(CPO)}
 default_time_zone = "{CPO['time_zone']}"
 operator_id = "{CPO['operator_id']}"
 {ca}
@@ -442,8 +454,7 @@ country_code = "{EMSP['country_code']}"
 party_id = "{EMSP['party_id']}"
 business_name = "{EMSP['name']}"
 versions_url = "{self.sim_url('emsp')}/ocpi/emsp/versions"
-token = "{EMSP['token_bridge_sends']}"
-accepts_token = "{EMSP['token_legacy_sends']}"
+{tokens(EMSP)}
 {ca}
 
 [mapping]
@@ -453,13 +464,15 @@ accepts_token = "{EMSP['token_legacy_sends']}"
 
     def start_bridge(self, name):
         path = os.path.join(self.workdir, f"{name}.toml")
-        with open(path, "w") as f:
-            f.write(self.config_toml(name))
+        if not os.path.exists(path):  # a restart keeps the first config (and so the data_dir)
+            with open(path, "w") as f:
+                f.write(self.config_toml(name))
+        self.config_paths[name] = path
         proc = Proc(name, [Binaries.bridge, "--config", path], self.workdir)
         self.procs[name] = proc
-        m = proc.wait_for_lines([r"^LISTENING hub (\d+)$", r"^LISTENING legacy (\d+)$"], STARTUP_TIMEOUT_S)
-        ports = {"hub": int(m[r"^LISTENING hub (\d+)$"].group(1)),
-                 "legacy": int(m[r"^LISTENING legacy (\d+)$"].group(1))}
+        patterns = {f: rf"^LISTENING {f} (\d+)$" for f in ("hub", "legacy", "admin")}
+        m = proc.wait_for_lines(list(patterns.values()), STARTUP_TIMEOUT_S)
+        ports = {f: int(m[p].group(1)) for f, p in patterns.items()}
         return proc, ports
 
     @property
@@ -502,6 +515,13 @@ accepts_token = "{EMSP['token_legacy_sends']}"
 
     def diagnostics(self):
         return "\n".join(p.diagnostics() for p in self.procs.values())
+
+    def bridge_admin(self, *args, name="bridge"):
+        """Runs `ocpi-bridge admin ARGS` against the running bridge; returns (exit code, stdout, stderr)."""
+        cmd = [Binaries.bridge, "admin", "--config", self.config_paths[name],
+               "--admin-url", f"http://127.0.0.1:{self.bridge_ports['admin']}", *args]
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+        return p.returncode, p.stdout, p.stderr
 
     # -- admin API of the simulators
     def admin(self, sim, method, path, body=None, timeout=60.0):

@@ -126,7 +126,15 @@ class hub_sim final : public sim_server {
     return {{"version", "2.2.1"}, {"endpoints", eps}};
   }
 
-  json own_credentials() const {
+  std::string registration_version() const override { return "2.2.1"; }
+  std::string authorization_for(const std::string& token) const override { return "Token " + base64_encode(token); }
+  void registered(const std::string& token_to_bridge, const std::string& bridge_versions_url) override {
+    std::lock_guard lk(mu_);
+    cfg_.token_to_bridge = token_to_bridge;
+    cfg_.bridge_versions_url = bridge_versions_url;
+  }
+
+  json own_credentials() const override {
     auto c = cfg();
     return {{"token", c.token_accepted},
             {"url", base() + "/ocpi/versions"},
@@ -214,8 +222,18 @@ class hub_sim final : public sim_server {
         add_pagination_headers(res, p, base() + "/ocpi/2.2.1/sender/" + module);
         return res;
       }
-      if (module == "tokens" && rest.size() == 2 && rest[1] == "authorize" && verb == "POST")
-        return ocpi_response(404, 2004, "unknown token " + rest[0]);
+      if (module == "tokens" && rest.size() == 2 && rest[1] == "authorize" && verb == "POST") {
+        // Like IOP: a Token some eMSP pushed is authorised (its `valid` decides), the answer carries
+        // the full Token and an authorization_reference; anything else is 404 + 2004.
+        auto token = store_.find_token(rest[0]);
+        if (!token) return ocpi_response(404, 2004, "unknown token " + rest[0]);
+        json info = {{"allowed", token->value("valid", true) ? "ALLOWED" : "BLOCKED"},
+                     {"token", *token},
+                     {"authorization_reference", "IOP-AUTH-" + rest[0]}};
+        auto loc = json::parse(req.body(), nullptr, false);
+        if (!loc.is_discarded() && loc.is_object() && loc.contains("location_id")) info["location"] = loc;
+        return ocpi_response(200, 1000, "Success", info);
+      }
       if (module == "commands" && verb == "POST") return ocpi_response(200, 1000, "Success");
     }
     return ocpi_response(404, 2000, "unknown route " + verb + " " + role + "/" + module);

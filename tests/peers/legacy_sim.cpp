@@ -134,8 +134,14 @@ class legacy_sim final : public sim_server {
         return cdr ? ocpi_response(200, 1000, "Success", *cdr) : ocpi_response(404, 2000, "unknown CDR");
       }
       if (module == "tokens" && rest.empty() && get) return paged({}, q, c, module);
-      if (module == "tokens" && rest.size() == 2 && rest[1] == "authorize" && verb == "POST")
-        return ocpi_response(404, 2000, "unknown token " + rest[0]);
+      if (module == "tokens" && rest.size() == 2 && rest[1] == "authorize" && verb == "POST") {
+        // The eMSP knows every driver except uids starting with UNKNOWN (Gireve 2.1.1 answer shape,
+        // with its authorization_id extension).
+        if (rest[0].rfind("UNKNOWN", 0) == 0) return ocpi_response(404, 2000, "unknown token " + rest[0]);
+        json info = {{"allowed", "ALLOWED"}, {"authorization_id", "EMSP-AUTH-" + rest[0]}};
+        if (bp && bp->is_object() && bp->contains("location_id")) info["location"] = *bp;
+        return ocpi_response(200, 1000, "Success", info);
+      }
       if (module == "commands" && verb == "POST") return ocpi_response(200, 1000, "Success", json::object());  // command results
     }
     return ocpi_response(404, 2000, "unknown route " + verb + " " + path);
@@ -150,10 +156,21 @@ class legacy_sim final : public sim_server {
     return {{"version", "2.1.1"}, {"endpoints", eps}};
   }
 
-  response credentials(const std::string& verb, const json* body) {
+  std::string registration_version() const override { return "2.1.1"; }
+  std::string authorization_for(const std::string& token) const override { return "Token " + token; }
+  void registered(const std::string& token_to_bridge, const std::string& bridge_versions_url) override {
+    std::lock_guard lk(mu_);
+    cfg_.token_to_bridge = token_to_bridge;
+    cfg_.bridge_versions_url = bridge_versions_url;
+  }
+  json own_credentials() const override {
     auto c = cfg();
-    json own = {{"token", c.token_accepted}, {"url", base() + "/versions"}, {"business_details", {{"name", c.business_name}}},
-                {"party_id", c.party}, {"country_code", c.country}};
+    return {{"token", c.token_accepted}, {"url", base() + "/versions"}, {"business_details", {{"name", c.business_name}}},
+            {"party_id", c.party}, {"country_code", c.country}};
+  }
+
+  response credentials(const std::string& verb, const json* body) {
+    const json own = own_credentials();
     if (verb == "GET" || verb == "DELETE") return ocpi_response(200, 1000, "Success", verb == "GET" ? own : json::object());
     if (verb == "POST" || verb == "PUT") {
       if (!body || !body->is_object() || !body->contains("token") || !body->contains("url"))

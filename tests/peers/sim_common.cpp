@@ -327,6 +327,13 @@ op_result object_store::locations(const std::string& verb, const std::vector<std
   return err(405, 2000, "method not allowed");
 }
 
+std::optional<json> object_store::find_token(const std::string& uid) const {
+  std::lock_guard lk(mu_);
+  for (const auto& [key, obj] : objects_)
+    if (key.rfind("tokens|", 0) == 0 && obj.is_object() && iequals(obj.value("uid", ""), uid)) return obj;
+  return std::nullopt;
+}
+
 op_result object_store::flat(const std::string& module, const std::string& id_field, const std::string& verb,
                              const std::vector<std::string>& segs, const json* body, const std::string& key_suffix) {
   std::lock_guard lk(mu_);
@@ -700,6 +707,7 @@ response sim_server::admin(const request& req, const std::string& path) {
   }
   if (path == "/_sim/send" && verb == http::verb::post) return admin_send(parsed);
   if (path == "/_sim/config" && verb == http::verb::post) return admin_config(parsed);
+  if (path == "/_sim/register" && verb == http::verb::post) return admin_register(parsed);
   if (path == "/_sim/health") return json_response(200, {{"ok", true}, {"name", opt_.name}});
   return json_response(404, {{"error", "unknown admin route " + path}});
 }
@@ -731,6 +739,51 @@ response sim_server::admin_send(const json& b) {
   out["body"] = body_value(r.body, is_json);
   out["body_is_json"] = is_json;
   return json_response(200, out);
+}
+
+// The Sender side of the credentials handshake, as a real peer runs it with a token A it was given
+// out of band: versions -> the version's details -> POST credentials; the token in the answer is
+// what the peer presents from then on.
+response sim_server::admin_register(const json& b) {
+  if (!b.is_object() || !b.contains("token_a") || !b["token_a"].is_string())
+    return json_response(400, {{"error", "'token_a' is required"}});
+  const std::string token_a = b["token_a"].get<std::string>();
+  std::string versions_url = b.value("versions_url", std::string());
+  if (versions_url.empty()) return json_response(400, {{"error", "'versions_url' is required"}});
+  if (versions_url[0] == '/') versions_url = bridge_base() + versions_url;
+  const query_list auth = {{"Authorization", authorization_for(token_a)}};
+  auto data_of = [](const send_result& r) -> json {
+    if (!r.error.empty() || r.status != 200) return nullptr;
+    auto j = json::parse(r.body, nullptr, false);
+    if (j.is_discarded() || !j.is_object() || j.value("status_code", 0) != 1000 || !j.contains("data")) return nullptr;
+    return j["data"];
+  };
+  auto step_failed = [](const char* step, const send_result& r) {
+    return json_response(502, {{"error", std::string(step) + " failed"}, {"status", r.status}, {"body", r.body}, {"transport", r.error}});
+  };
+  const auto versions = http_send("GET", versions_url, auth, std::nullopt, 10000, opt_.ca_file);
+  const json list = data_of(versions);
+  std::string details_url;
+  if (list.is_array())
+    for (const auto& v : list)
+      if (v.is_object() && v.value("version", "") == registration_version()) details_url = v.value("url", "");
+  if (details_url.empty()) return step_failed("versions", versions);
+  const auto details = http_send("GET", details_url, auth, std::nullopt, 10000, opt_.ca_file);
+  const json d = data_of(details);
+  std::string credentials_url;
+  if (d.is_object() && d.contains("endpoints") && d["endpoints"].is_array())
+    for (const auto& e : d["endpoints"])
+      if (e.is_object() && e.value("identifier", "") == "credentials") credentials_url = e.value("url", "");
+  if (credentials_url.empty()) return step_failed("version details", details);
+  query_list post_headers = auth;
+  post_headers.emplace_back("Content-Type", "application/json");
+  const auto posted = http_send("POST", credentials_url, post_headers, own_credentials().dump(), 20000, opt_.ca_file);
+  auto answer = json::parse(posted.body, nullptr, false);
+  const json creds = data_of(posted);
+  if (creds.is_object() && creds.contains("token") && creds["token"].is_string())
+    registered(creds["token"].get<std::string>(), versions_url);
+  return json_response(200, {{"status", posted.status}, {"body", answer.is_discarded() ? json(posted.body) : answer},
+                             {"transport", posted.error}});
 }
 
 }  // namespace sim

@@ -88,6 +88,8 @@ class object_store {
   op_result flat(const std::string& module, const std::string& id_field, const std::string& verb,
                  const std::vector<std::string>& segs, const json* body, const std::string& key_suffix = "");
   op_result post_cdr(const json& body, std::string& out_key);
+  // A pushed Token by uid, whoever owns it (the hub's real-time authorization).
+  std::optional<json> find_token(const std::string& uid) const;
   std::optional<json> get_cdr(const std::string& key);
   json dump() const;
  private:
@@ -135,6 +137,11 @@ class sim_server {
   virtual query_list default_send_headers(bool has_body) const = 0;
   virtual std::string bridge_base() const = 0;  // to resolve relative /_sim/send URLs
   virtual response admin_config(const json& body) = 0;  // POST /_sim/config
+  // POST /_sim/register: the peer registers with the bridge (it is the credentials Sender).
+  virtual std::string registration_version() const = 0;                   // "2.2.1" | "2.1.1"
+  virtual std::string authorization_for(const std::string& token) const = 0;  // "Token ..." as the version wants
+  virtual json own_credentials() const = 0;                                 // what it POSTs
+  virtual void registered(const std::string& token_to_bridge, const std::string& bridge_versions_url) = 0;
   std::string scheme() const { return opt_.tls_cert.empty() ? "http" : "https"; }
   std::string self_base() const;  // scheme://127.0.0.1:port
   server_options opt_;
@@ -143,6 +150,7 @@ class sim_server {
   reply dispatch(const request& req);
   response admin(const request& req, const std::string& path);
   response admin_send(const json& body);
+  response admin_register(const json& body);
   template <class Stream> void serve(Stream& stream, tcp::socket& raw);
   void session(tcp::socket sock);
 

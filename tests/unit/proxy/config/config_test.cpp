@@ -115,6 +115,13 @@ sf.mode = "SYNC"
   CHECK(c.legacy[1].party.default_owner_name == "Owner");
 }
 
+TEST_CASE("config: a file never inherits the embedded default's demo tokens") {
+  const auto c = load_config_text("[iop]\nversions_url = \"http://h/v\"\n", "test.toml");
+  CHECK(c.iop.token.empty());
+  CHECK(c.iop.accepts_token.empty());
+  CHECK_FALSE(embedded_default_config().iop.accepts_token.empty());  // the demo keeps working
+}
+
 TEST_CASE("config: errors name the key path") {
   CHECK(error_of("[[legacy]]\nrole = \"HUB\"\ncountry_code = \"FR\"\nparty_id = \"ABC\"\n"
                  "versions_url = \"http://h/v\"\ntoken = \"t\"\naccepts_token = \"a\"\n") ==
@@ -127,7 +134,10 @@ TEST_CASE("config: errors name the key path") {
   CHECK(error_of("[face.hub]\nlisten = \"127.0.0.1\"\n").rfind("face.hub.listen:", 0) == 0);
   CHECK(error_of("[face.hub]\nlisten = \"127.0.0.1:70000\"\n").rfind("face.hub.listen:", 0) == 0);
   CHECK(error_of("[face.legacy]\ntls = true\n") == "face.legacy.cert_file: required when tls = true");
-  CHECK(error_of("[iop]\ntoken = \"\"\n") == "iop.token: must not be empty");
+  CHECK(error_of("[iop]\ntoken = \"t\"\n") ==
+        "iop.accepts_token: token and accepts_token go together (leave both empty to obtain them by registration)");
+  CHECK(error_of("[iop]\nversions_url = \"http://h/v\"\n") == "(no error)");  // registration instead
+  CHECK(error_of("[face.admin]\nlisten = \"0.0.0.0:8299\"\n") == "face.admin.listen: must be a loopback address");
   CHECK(error_of("[iop]\nauth_encoding = \"HEX\"\n").rfind("iop.auth_encoding:", 0) == 0);
   CHECK(error_of("[iop]\nversions_url = \"ftp://x\"\n").rfind("iop.versions_url:", 0) == 0);
   CHECK(error_of("[mapping]\n\"sf.mode\" = \"NEVER\"\n").rfind("mapping.sf.mode:", 0) == 0);

@@ -21,6 +21,8 @@ shutdown_grace_ms = 5000
 listen = "127.0.0.1:0"
 [face.legacy]
 listen = "127.0.0.1:0"
+[face.admin]
+listen = "127.0.0.1:0"
 )",
                                  "test");
   server bridge(config);

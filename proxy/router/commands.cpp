@@ -1,0 +1,128 @@
+#include "proxy/router/commands.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <simdjson.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "ocpi/json_writer.hpp"
+#include "proxy/net/upstream.hpp"
+#include "proxy/pipeline/request_ids.hpp"
+#include "proxy/pipeline/token_codec.hpp"
+#include "proxy/pipeline/upstream_status.hpp"
+#include "proxy/router/durability.hpp"
+#include "proxy/router/flow_support.hpp"
+#include "proxy/router/peers.hpp"
+
+namespace ocpi::proxy {
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::optional<std::string> with_string_member(std::string_view json, std::string_view key, std::string_view value) {
+  simdjson::dom::parser p;
+  simdjson::dom::object o;
+  if (p.parse(json.data(), json.size()).get(o)) return std::nullopt;
+  std::string out;
+  json_writer w(out);
+  w.begin_object();
+  bool seen = false;
+  for (auto [k, v] : o) {
+    if (k == key) {
+      if (!seen) w.field(key, value);
+      seen = true;
+      continue;
+    }
+    w.field_raw(k, simdjson::minify(v));
+  }
+  if (!seen) w.field(key, value);
+  w.end_object();
+  return out;
+}
+
+std::optional<std::string> command_of(std::string_view segment) {
+  std::string c(segment);
+  for (auto& ch : c)
+    if (ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 32);
+  for (std::string_view known : {"START_SESSION", "STOP_SESSION", "RESERVE_NOW", "CANCEL_RESERVATION", "UNLOCK_CONNECTOR"})
+    if (c == known) return c;
+  return std::nullopt;
+}
+
+namespace {
+
+std::optional<party> party_of_text(std::string_view text) {
+  const auto star = text.find('*');
+  if (star == std::string_view::npos) return std::nullopt;
+  return party{std::string(text.substr(0, star)), std::string(text.substr(star + 1))};
+}
+
+}  // namespace
+
+boost::asio::awaitable<relay_outcome> relay_result(runtime& rt, const pending_command& cmd, std::string body) {
+  relay_outcome out;
+  const auto target = parse_url(cmd.response_url);
+  if (!target) {
+    out.why = "unusable response_url";
+    co_return out;
+  }
+  request req{http::verb::post, "/", 11};
+  req.set(http::field::content_type, "application/json");
+  req.set(http::field::accept, "application/json");
+  req.body() = std::move(body);
+  const trace_ids ids = proxy_initiated(cmd.correlation_id);
+  req.set(request_id_header, ids.request_id);
+  req.set(correlation_id_header, ids.correlation_id);
+  std::shared_ptr<const client_tls> tls;
+  if (cmd.toward == "iop") {
+    // C2: the legacy eMSP's own response_url, called like any 2.1.1 call to it (raw token).
+    const auto index = legacy_index_of(rt, "legacy:" + cmd.caller);
+    if (!index) {
+      out.why = "the commanding legacy party is no longer configured";
+      co_return out;
+    }
+    req.set(http::field::authorization, authorization_value(legacy_token_out(rt, *index), false));
+    tls = *index < rt.legacy_tls.size() ? rt.legacy_tls[*index] : nullptr;
+  } else {
+    // IOP's response_url (C4): Base64 token and routing headers (§3.3.2 step 7).
+    req.set(http::field::authorization, authorization_value(iop_token_out(rt), rt.cfg.iop.auth_encoding != "RAW"));
+    set_routing(req, party_of_text(cmd.executor).value_or(rt.cfg.mapping.iop), party_of_text(cmd.caller).value_or(rt.cfg.mapping.iop));
+    tls = rt.iop_tls;
+  }
+  auto res = co_await rt.upstream.send(*target, std::move(req), rt.cfg.bridge.upstream_timeout, std::move(tls));
+  if (!res.ok()) {
+    out.why = std::string(to_string(res.fail)) + " " + res.detail;
+    co_return out;
+  }
+  out.http = res.res.result_int();
+  const auto env = parse_upstream_envelope(res.res.body());
+  out.status_code = env ? env->status_code : 0;
+  out.delivered = out.http < 300 && env && env->status_code >= 1000 && env->status_code < 2000;
+  if (!out.delivered) out.why = "HTTP " + std::to_string(out.http) + (env ? " OCPI " + std::to_string(env->status_code) : "");
+  co_return out;
+}
+
+boost::asio::awaitable<void> command_deadline_loop(runtime& rt) {
+  boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
+  for (;;) {
+    timer.expires_after(std::chrono::seconds(1));
+    auto [ec] = co_await timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+    if (ec) co_return;
+    for (const auto& cmd : rt.state.expired_pending(now_ms())) {
+      if (!rt.state.finish_pending(cmd.id, "TIMED_OUT")) continue;  // a callback won the race
+      co_await durable(rt.state);
+      if (!rt.cfg.mapping.commands_synthesize_timeout_callback) continue;
+      // Same shape in both versions: 2.1.1 CommandResponse and 2.2.1 CommandResult.
+      const auto r = co_await relay_result(rt, cmd, R"({"result":"TIMEOUT"})");
+      spdlog::warn("command {} {} timed out: TIMEOUT sent to {} ({})", cmd.command, cmd.id,
+                   cmd.toward == "iop" ? cmd.caller : "IOP", r.delivered ? "delivered" : r.why);
+    }
+  }
+}
+
+}  // namespace ocpi::proxy

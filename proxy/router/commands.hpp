@@ -1,0 +1,40 @@
+#pragma once
+// What the four command flows share (MAPPING §3.3.2, §5.4): the bridge's callback URLs, rewriting
+// `response_url`, the pending record's deadline, and relaying a result to the original
+// `response_url` — with the other version's token and headers — once it arrives or times out.
+#include <boost/asio/awaitable.hpp>
+#include <cstdint>
+#include <string>
+
+#include "proxy/router/runtime.hpp"
+
+namespace ocpi::proxy {
+
+// Unix milliseconds now.
+std::int64_t now_ms();
+
+// `json` (an object) with its top-level string member `key` set to `value`; nullopt when `json`
+// is not an object. Cold path (one per command): the other members are re-serialised from a DOM,
+// so numbers keep their value, not necessarily their spelling.
+std::optional<std::string> with_string_member(std::string_view json, std::string_view key, std::string_view value);
+
+// `command` from the URL, upper-cased, if it is one of the five OCPI commands.
+std::optional<std::string> command_of(std::string_view segment);
+
+struct relay_outcome {
+  bool delivered = false;  // the receiver acknowledged with 1000
+  unsigned http = 0;       // its HTTP status (0: no answer)
+  int status_code = 0;
+  std::string why;
+};
+
+// POSTs a result body to the pending command's original response_url: toward a legacy eMSP
+// (2.1.1 CommandResponse, raw token) or toward IOP (2.2.1 CommandResult, Base64 token, OCPI-from =
+// the executing CPO, OCPI-to = the command's sender), with the command's correlation id.
+boost::asio::awaitable<relay_outcome> relay_result(runtime& rt, const pending_command& cmd, std::string body);
+
+// Synthesises {"result":"TIMEOUT"} for every pending command past its deadline (§3.3.2 step 6),
+// once a second, until the executor stops.
+boost::asio::awaitable<void> command_deadline_loop(runtime& rt);
+
+}  // namespace ocpi::proxy

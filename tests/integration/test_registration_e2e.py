@@ -1,0 +1,171 @@
+#!/usr/bin/env python3
+"""Registration end to end (MAPPING §2.3-§2.6, TV-02): a bridge configured WITHOUT static tokens,
+onboarded the way an operator does it: `ocpi-bridge admin token-a ...` hands out tokens A, the hub
+simulator and the legacy CPO simulator run the credentials handshake as Senders, traffic flows with
+the exchanged tokens, IOP unregisters, and the bridge registers with the hub itself (ToIOP).
+
+Run: test_registration_e2e.py --bridge PATH --hub-sim PATH --legacy-sim PATH [--tls] [--keep-logs]
+"""
+
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness as h  # noqa: E402
+
+W = None
+
+
+def setUpModule():
+    global W
+    W = h.World(static_tokens=False).start()
+
+
+def tearDownModule():
+    if W:
+        W.stop()
+
+
+def token_a(connection):
+    code, out, err = W.bridge_admin("token-a", connection)
+    if code != 0:
+        raise AssertionError(f"admin token-a {connection} failed ({code}): {err}")
+    lines = dict(line.split(" ", 1) for line in out.strip().splitlines())
+    return lines["TOKEN_A"], lines["VERSIONS_URL"]
+
+
+def register(sim, token, versions_url):
+    r = W.admin(sim, "POST", "/_sim/register", {"token_a": token, "versions_url": versions_url})
+    return r.json
+
+
+class Registration(unittest.TestCase):
+    """One ordered story: each step depends on the previous one (unittest runs them by name)."""
+
+    maxDiff = None
+
+    def test_1_unregistered_peers_are_refused(self):
+        r = W.send("hub", "GET", "/ocpi/2.2.1/cpo/locations", headers={"OCPI-to-country-code": "BE", "OCPI-to-party-id": "BEC"})
+        self.assertEqual(r.status, 401, r)
+        r = W.send("cpo", "GET", "/ocpi/emsp/versions")
+        self.assertEqual(r.status, 401, r)
+        code, out, _ = W.bridge_admin("status")
+        self.assertEqual(code, 0)
+        self.assertIn('"registered": false', out)
+
+    def test_2_hub_registers_fromiop(self):
+        W.clear_all()
+        token, versions_url = token_a("iop")
+        self.assertEqual(len(token), 43)
+        self.assertTrue(versions_url.endswith("/ocpi/versions"), versions_url)
+        result = register("hub", token, versions_url)
+        self.assertEqual(result["status"], 200, result)
+        body = result["body"]
+        self.assertEqual(body["status_code"], 1000, body)
+        creds = body["data"]
+        self.assertEqual(creds["url"], versions_url)
+        self.assertNotEqual(creds["token"], token)
+        # TV-02(a): one CredentialsRole per configured legacy party.
+        roles = {(x["role"], x["country_code"], x["party_id"]) for x in creds["roles"]}
+        self.assertEqual(roles, {("CPO", h.CPO["country_code"], h.CPO["party_id"]),
+                                 ("EMSP", h.EMSP["country_code"], h.EMSP["party_id"])})
+        for role in creds["roles"]:
+            self.assertIn("name", role["business_details"])
+        # §2.3 step 5: the bridge fetched IOP's versions and details with token B, Base64-encoded.
+        gets = [r for r in W.requests("hub") if r["method"] == "GET" and r["path"].startswith("/ocpi/")]
+        self.assertGreaterEqual(len(gets), 2, gets)
+        for g in gets:
+            self.assertEqual(g["headers"]["authorization"], "Token " + h.b64(h.IOP["token_bridge_sends"]))
+
+    def test_3_token_a_is_single_use_and_post_again_is_405(self):
+        token, versions_url = token_a("iop")
+        self.assertEqual(register("hub", token, versions_url)["status"], 200)
+        # The first registration holds: a POST with the registered token C is refused with 405 ...
+        r = W.send("hub", "POST", "/ocpi/2.2.1/credentials", body={"token": "x", "url": "http://127.0.0.1:1/v",
+                                                                   "roles": []})
+        self.assertEqual(r.status, 405, r)
+        # ... and the first token A was consumed: using it now is 401.
+        r = W.send("hub", "GET", "/ocpi/versions", headers={"Authorization": "Token " + h.b64(token)})
+        self.assertIn(r.status, (200, 401), r)  # the second registration above consumed `token` too
+
+    def test_4_legacy_cpo_registers_and_identity_is_checked(self):
+        token, versions_url = token_a(f"{h.CPO['country_code']}*{h.CPO['party_id']}")
+        self.assertTrue(versions_url.endswith("/ocpi/emsp/versions"), versions_url)
+        # TV-02(c) last line: another party's identity -> 2001, token A not consumed.
+        bad = {"token": "cpo-new-token", "url": W.sim_url("cpo") + "/ocpi/cpo/versions",
+               "business_details": {"name": "x"}, "party_id": "XYZ", "country_code": h.CPO["country_code"]}
+        r = W.call_bridge("legacy", "POST", "/ocpi/emsp/2.1.1/credentials", headers={"Authorization": "Token " + token},
+                          body=bad)
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json["status_code"], 2001, r)
+        result = register("cpo", token, versions_url)
+        self.assertEqual(result["status"], 200, result)
+        creds = result["body"]["data"]
+        # The legacy backend keeps seeing Gireve (§2.4).
+        self.assertEqual((creds["country_code"], creds["party_id"]), (h.IOP["country_code"], h.IOP["party_id"]))
+        self.assertEqual(creds["business_details"]["name"], h.IOP["name"])
+        self.assertEqual(creds["url"], versions_url)
+
+    def test_5_traffic_flows_with_the_exchanged_tokens(self):
+        W.clear_all()
+        loc = h.load("legacy_cpo_seed_locations.v211.json")[0]
+        loc = dict(loc, id="REG1")
+        path = f"/ocpi/emsp/2.1.1/locations/{h.CPO['country_code']}/{h.CPO['party_id']}/REG1"
+        r = W.send("cpo", "PUT", path, body=loc)
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.body["status_code"], 1000, r)
+        got = W.wait_requests("hub", "PUT", f"/ocpi/2.2.1/receiver/locations/{h.CPO['country_code']}/{h.CPO['party_id']}/REG1")
+        self.assertEqual(got[0]["headers"]["authorization"], "Token " + h.b64(h.IOP["token_bridge_sends"]))
+        # IOP pulls the CPO's Locations with its token C; the bridge calls the CPO with token B.
+        W.clear_all()
+        r = W.send("hub", "GET", "/ocpi/2.2.1/cpo/locations", headers={"OCPI-to-country-code": h.CPO["country_code"],
+                                                                       "OCPI-to-party-id": h.CPO["party_id"]})
+        self.assertEqual(r.status, 200, r)
+        pulls = [x for x in W.requests("cpo") if x["path"] == "/ocpi/cpo/2.1.1/locations"]
+        self.assertEqual(pulls[0]["headers"]["authorization"], "Token " + h.CPO["token_bridge_sends"])
+
+    def test_6_get_credentials_returns_the_current_ones(self):
+        r = W.send("hub", "GET", "/ocpi/2.2.1/credentials")
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(len(r.body["data"]["token"]), 43)
+        code, out, _ = W.bridge_admin("status")
+        self.assertEqual(code, 0)
+        self.assertIn('"source": "handshake"', out)
+
+    def test_7_iop_unregisters_then_the_bridge_registers_toiop(self):
+        r = W.send("hub", "DELETE", "/ocpi/2.2.1/credentials")
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.body["status_code"], 1000, r)
+        r = W.send("hub", "GET", "/ocpi/2.2.1/credentials")
+        self.assertEqual(r.status, 401, r)  # token C was dropped (§2.6)
+        # A legacy CPO push while IOP is unregistered: IOP's endpoints are forgotten -> 503 + 3000.
+        r = W.send("cpo", "PATCH", f"/ocpi/emsp/2.1.1/locations/{h.CPO['country_code']}/{h.CPO['party_id']}/REG1",
+                   body={"last_updated": "2024-06-01T12:00:00Z"})
+        self.assertEqual(r.status, 503, r)
+        # "Register ToIOP": the hub operator gives its token A (here the sim's accepted token).
+        W.clear_all()
+        code, out, err = W.bridge_admin("register", "iop", "--versions-url", W.sim_url("hub") + "/ocpi/versions",
+                                        "--token", h.IOP["token_bridge_sends"])
+        self.assertEqual(code, 0, err)
+        posts = [x for x in W.requests("hub") if x["method"] == "POST" and x["path"] == "/ocpi/2.2.1/credentials"]
+        self.assertEqual(len(posts), 1)
+        sent = posts[0]["body"]
+        self.assertEqual(len(sent["token"]), 43)
+        self.assertTrue(sent["url"].endswith("/ocpi/versions"))
+        # The hub sim now calls with the token the bridge generated (B'), and it is accepted.
+        r = W.send("hub", "GET", "/ocpi/2.2.1")
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.body["status_code"], 1000)
+
+    def test_8_bad_admin_calls(self):
+        code, _, err = W.bridge_admin("token-a", "XX*NOP")
+        self.assertEqual(code, 2)
+        self.assertIn("neither iop nor a configured", err)
+        r = h.http_request("GET", f"http://127.0.0.1:{W.bridge_ports['admin']}/admin/status",
+                           headers={"Authorization": "Token wrong"})
+        self.assertEqual(r.status, 401)
+
+
+if __name__ == "__main__":
+    unittest.main(argv=h.parse_cli(sys.argv), verbosity=2)

@@ -384,7 +384,7 @@ class World:
     def sim_url(self, name):
         return f"{self.scheme}://127.0.0.1:{self.ports[name]}"
 
-    def config_toml(self, name):
+    def config_toml(self, name, data_name=None):
         t = self.tls_files or {}
         def face():
             lines = [f'listen = "127.0.0.1:0"', f"tls = {'true' if self.tls else 'false'}"]
@@ -392,7 +392,7 @@ class World:
                 lines += [f'cert_file = "{t["cert"]}"', f'key_file = "{t["key"]}"']
             return "\n".join(lines)
         ca = f'ca_file = "{t["ca"]}"\nverify_peer = true' if self.tls else ""
-        data_dir = os.path.join(self.workdir, f"{name}-data")
+        data_dir = os.path.join(self.workdir, f"{data_name or name}-data")  # per bridge unless shared on purpose
         os.makedirs(data_dir, exist_ok=True)
         return f"""# written by tests/integration/harness.py
 [bridge]
@@ -451,10 +451,15 @@ accepts_token = "{EMSP['token_legacy_sends']}"
 "emsp.location_id_mode" = "GIREVE_ID"
 """
 
-    def start_bridge(self, name):
+    def write_bridge_config(self, name, data_name=None):
         path = os.path.join(self.workdir, f"{name}.toml")
         with open(path, "w") as f:
-            f.write(self.config_toml(name))
+            f.write(self.config_toml(name, data_name))
+        return path
+
+    def start_bridge(self, name, data_name=None):
+        """Starts a bridge; `data_name` = another bridge's name to share its data_dir (restart tests)."""
+        path = self.write_bridge_config(name, data_name)
         proc = Proc(name, [Binaries.bridge, "--config", path], self.workdir)
         self.procs[name] = proc
         m = proc.wait_for_lines([r"^LISTENING hub (\d+)$", r"^LISTENING legacy (\d+)$"], STARTUP_TIMEOUT_S)

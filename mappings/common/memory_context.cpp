@@ -20,6 +20,11 @@ std::string fold(std::string_view s) {
 }
 std::string str(const json& j, const char* k) { return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : ""; }
 party owner_of(const json& j) { return {str(j, "country_code"), str(j, "party_id")}; }
+template <class Map>  // a copy of the entry under `k`, if any
+std::optional<typename Map::mapped_type> lookup(const Map& m, const std::string& k) {
+  if (auto it = m.find(k); it != m.end()) return it->second;
+  return std::nullopt;
+}
 }  // namespace
 
 memory_context::memory_context(mapping_options opts, std::string now) : opts_(std::move(opts)), now_(std::move(now)) {}
@@ -29,22 +34,16 @@ std::string memory_context::key(const party& p, std::string_view id) {
 }
 
 std::optional<std::string> memory_context::location(const party& owner, std::string_view id) const {
-  if (auto it = locations_.find(key(owner, id)); it != locations_.end()) return it->second;
-  return std::nullopt;
+  return lookup(locations_, key(owner, id));
 }
 std::optional<std::string> memory_context::session(const party& owner, std::string_view id) const {
-  if (auto it = sessions_.find(key(owner, id)); it != sessions_.end()) return it->second;
-  return std::nullopt;
+  return lookup(sessions_, key(owner, id));
 }
 std::optional<std::string> memory_context::tariff(const party& owner, std::string_view id) const {
-  if (auto it = tariffs_.find(key(owner, id)); it != tariffs_.end()) return it->second;
-  return std::nullopt;
+  return lookup(tariffs_, key(owner, id));
 }
 std::optional<std::string> memory_context::token(const party& owner, std::string_view uid, std::string_view type) const {
-  if (auto it = tokens_.find(key(owner, std::string(uid) + "|" + std::string(type.empty() ? "RFID" : type)));
-      it != tokens_.end())
-    return it->second;
-  return std::nullopt;
+  return lookup(tokens_, key(owner, std::string(uid) + "|" + std::string(type.empty() ? "RFID" : type)));
 }
 std::vector<std::string> memory_context::tokens_by_contract_id(std::string_view contract_id) const {
   std::vector<std::string> hits;
@@ -55,8 +54,7 @@ std::vector<std::string> memory_context::tokens_by_contract_id(std::string_view 
   return hits;
 }
 std::optional<authorization_record> memory_context::authorization(const party& cpo, std::string_view reference) const {
-  if (auto it = authorizations_.find(key(cpo, reference)); it != authorizations_.end()) return it->second;
-  return std::nullopt;
+  return lookup(authorizations_, key(cpo, reference));
 }
 
 std::string memory_context::expose_location_id(const object_key& k, std::string_view gireve_id) {
@@ -78,8 +76,7 @@ std::string memory_context::expose_location_id(const object_key& k, std::string_
 }
 
 std::optional<object_key> memory_context::location_by_exposed_id(std::string_view exposed) const {
-  if (auto it = exposed_locations_.find(fold(exposed)); it != exposed_locations_.end()) return it->second;
-  return std::nullopt;
+  return lookup(exposed_locations_, fold(exposed));
 }
 
 std::string memory_context::expose_cdr_id(const object_key& k) {
@@ -97,8 +94,7 @@ std::string memory_context::expose_cdr_id(const object_key& k) {
 }
 
 std::optional<object_key> memory_context::cdr_by_exposed_id(std::string_view exposed) const {
-  if (auto it = exposed_cdrs_.find(fold(exposed)); it != exposed_cdrs_.end()) return it->second;
-  return std::nullopt;
+  return lookup(exposed_cdrs_, fold(exposed));
 }
 
 std::string memory_context::hash_long_id(std::string_view original) {
@@ -125,8 +121,7 @@ void memory_context::restore_long_id(const std::string& hashed, const std::strin
 }
 
 std::optional<std::string> memory_context::original_of_hash(std::string_view hashed) const {
-  if (auto it = hashes_.find(fold(hashed)); it != hashes_.end()) return it->second;
-  return std::nullopt;
+  return lookup(hashes_, fold(hashed));
 }
 
 void memory_context::put_location(const std::string& text) {

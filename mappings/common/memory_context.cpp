@@ -20,6 +20,11 @@ std::string fold(std::string_view s) {
 }
 std::string str(const json& j, const char* k) { return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : ""; }
 party owner_of(const json& j) { return {str(j, "country_code"), str(j, "party_id")}; }
+template <class Map>  // a copy of the entry under `k`, if any
+std::optional<typename Map::mapped_type> lookup(const Map& m, const std::string& k) {
+  if (auto it = m.find(k); it != m.end()) return it->second;
+  return std::nullopt;
+}
 }  // namespace
 
 memory_context::memory_context(mapping_options opts, std::string now) : opts_(std::move(opts)), now_(std::move(now)) {}
@@ -29,22 +34,16 @@ std::string memory_context::key(const party& p, std::string_view id) {
 }
 
 std::optional<std::string> memory_context::location(const party& owner, std::string_view id) const {
-  if (auto it = locations_.find(key(owner, id)); it != locations_.end()) return it->second;
-  return std::nullopt;
+  return lookup(locations_, key(owner, id));
 }
 std::optional<std::string> memory_context::session(const party& owner, std::string_view id) const {
-  if (auto it = sessions_.find(key(owner, id)); it != sessions_.end()) return it->second;
-  return std::nullopt;
+  return lookup(sessions_, key(owner, id));
 }
 std::optional<std::string> memory_context::tariff(const party& owner, std::string_view id) const {
-  if (auto it = tariffs_.find(key(owner, id)); it != tariffs_.end()) return it->second;
-  return std::nullopt;
+  return lookup(tariffs_, key(owner, id));
 }
 std::optional<std::string> memory_context::token(const party& owner, std::string_view uid, std::string_view type) const {
-  if (auto it = tokens_.find(key(owner, std::string(uid) + "|" + std::string(type.empty() ? "RFID" : type)));
-      it != tokens_.end())
-    return it->second;
-  return std::nullopt;
+  return lookup(tokens_, key(owner, std::string(uid) + "|" + std::string(type.empty() ? "RFID" : type)));
 }
 std::vector<std::string> memory_context::tokens_by_contract_id(std::string_view contract_id) const {
   std::vector<std::string> hits;
@@ -55,8 +54,7 @@ std::vector<std::string> memory_context::tokens_by_contract_id(std::string_view 
   return hits;
 }
 std::optional<authorization_record> memory_context::authorization(const party& cpo, std::string_view reference) const {
-  if (auto it = authorizations_.find(key(cpo, reference)); it != authorizations_.end()) return it->second;
-  return std::nullopt;
+  return lookup(authorizations_, key(cpo, reference));
 }
 
 std::string memory_context::expose_location_id(const object_key& k, std::string_view gireve_id) {
@@ -72,51 +70,87 @@ std::string memory_context::expose_location_id(const object_key& k, std::string_
   } else {
     exposed = mappings::surrogate_location_id(k.owner.country_code, k.owner.party_id, k.id);
   }
-  exposed_by_owner_[owner_key] = exposed;
-  exposed_locations_[fold(exposed)] = k;
+  restore_exposed_location(k, exposed);
+  if (listener_) listener_->location_id_exposed(k, exposed);
   return exposed;
 }
 
 std::optional<object_key> memory_context::location_by_exposed_id(std::string_view exposed) const {
-  if (auto it = exposed_locations_.find(fold(exposed)); it != exposed_locations_.end()) return it->second;
-  return std::nullopt;
+  return lookup(exposed_locations_, fold(exposed));
 }
 
 std::string memory_context::expose_cdr_id(const object_key& k) {
-  if (opts_.emsp_cdr_id_mode == "OWNER_ID") return k.id;
-  return mappings::prefixed_cdr_id(k.owner.country_code, k.owner.party_id, k.id);
+  std::string exposed = opts_.emsp_cdr_id_mode == "OWNER_ID"
+                            ? k.id
+                            : mappings::prefixed_cdr_id(k.owner.country_code, k.owner.party_id, k.id);
+  // Remembered for the reverse lookup; the listener hears only of new or re-pointed entries, so
+  // re-exposing a known CDR costs no store write.
+  const auto it = exposed_cdrs_.find(fold(exposed));
+  if (it == exposed_cdrs_.end() || key(it->second.owner, it->second.id) != key(k.owner, k.id)) {
+    restore_exposed_cdr(k, exposed);
+    if (listener_) listener_->cdr_id_exposed(k, exposed);
+  }
+  return exposed;
+}
+
+std::optional<object_key> memory_context::cdr_by_exposed_id(std::string_view exposed) const {
+  return lookup(exposed_cdrs_, fold(exposed));
 }
 
 std::string memory_context::hash_long_id(std::string_view original) {
   std::string h = mappings::hashed_id(original);
-  hashes_[fold(h)] = std::string(original);
+  const auto it = hashes_.find(fold(h));
+  if (it == hashes_.end() || it->second != original) {
+    restore_long_id(h, std::string(original));
+    if (listener_) listener_->long_id_hashed(h, std::string(original));
+  }
   return h;
 }
 
+void memory_context::restore_exposed_location(const object_key& k, const std::string& exposed) {
+  exposed_by_owner_[key(k.owner, k.id)] = exposed;
+  exposed_locations_[fold(exposed)] = k;
+}
+
+void memory_context::restore_exposed_cdr(const object_key& k, const std::string& exposed) {
+  exposed_cdrs_[fold(exposed)] = k;
+}
+
+void memory_context::restore_long_id(const std::string& hashed, const std::string& original) {
+  hashes_[fold(hashed)] = original;
+}
+
 std::optional<std::string> memory_context::original_of_hash(std::string_view hashed) const {
-  if (auto it = hashes_.find(fold(hashed)); it != hashes_.end()) return it->second;
-  return std::nullopt;
+  return lookup(hashes_, fold(hashed));
 }
 
 void memory_context::put_location(const std::string& text) {
   const auto j = json::parse(text);
-  locations_[key(owner_of(j), str(j, "id"))] = text;
+  put_cached(locations_, context_listener::cache::location, key(owner_of(j), str(j, "id")), text);
 }
 void memory_context::put_session(const std::string& text) {
   const auto j = json::parse(text);
-  sessions_[key(owner_of(j), str(j, "id"))] = text;
+  put_cached(sessions_, context_listener::cache::session, key(owner_of(j), str(j, "id")), text);
 }
 void memory_context::put_tariff(const std::string& text) {
   const auto j = json::parse(text);
-  tariffs_[key(owner_of(j), str(j, "id"))] = text;
+  put_cached(tariffs_, context_listener::cache::tariff, key(owner_of(j), str(j, "id")), text);
 }
 void memory_context::put_token(const std::string& text) {
   const auto j = json::parse(text);
   const std::string type = str(j, "type");
-  tokens_[key(owner_of(j), str(j, "uid") + "|" + (type.empty() ? "RFID" : type))] = text;
+  put_cached(tokens_, context_listener::cache::token, key(owner_of(j), str(j, "uid") + "|" + (type.empty() ? "RFID" : type)),
+             text);
+}
+void memory_context::put_cached(std::map<std::string, std::string>& cache, context_listener::cache which, std::string k,
+                                const std::string& text) {
+  if (listener_) listener_->cached(which, k, text);
+  cache[std::move(k)] = text;
 }
 void memory_context::put_authorization(const party& cpo, const std::string& reference, authorization_record rec) {
-  authorizations_[key(cpo, reference)] = std::move(rec);
+  std::string k = key(cpo, reference);
+  if (listener_) listener_->authorization_put(k, cpo, reference, rec);
+  authorizations_[std::move(k)] = std::move(rec);
 }
 
 void memory_context::load(const std::string& text) {
@@ -156,9 +190,7 @@ void memory_context::load(const std::string& text) {
   });
   each("exposed_location_ids", [&](const json& o) {
     object_key k{{str(o, "country_code"), str(o, "party_id")}, str(o, "id")};
-    const std::string exposed = str(o, "exposed");
-    exposed_by_owner_[key(k.owner, k.id)] = exposed;
-    exposed_locations_[fold(exposed)] = k;
+    restore_exposed_location(k, str(o, "exposed"));
   });
 }
 

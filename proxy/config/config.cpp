@@ -136,6 +136,12 @@ void read_bridge(const toml::table& t, bridge_settings& b) {
   r.finish();
 }
 
+void read_state(const toml::table& t, state_settings& s) {
+  table_reader r(t, "state");
+  r.text("store", s.store);
+  r.finish();
+}
+
 void read_face(const toml::table& t, const std::string& path, face_config& f) {
   table_reader r(t, path);
   if (const auto* n = r.get("listen")) {
@@ -230,6 +236,7 @@ void read_mapping(const toml::table& t, const std::string& prefix, mapping_entri
 void apply(const toml::table& root, bridge_config& c, mapping_entries& mapping) {
   table_reader r(root, "");
   if (r.has("bridge")) read_bridge(r.table("bridge"), c.bridge);
+  if (r.has("state")) read_state(r.table("state"), c.state);
   if (r.has("face")) {
     table_reader faces(r.table("face"), "face");
     if (faces.has("hub")) read_face(faces.table("hub"), "face.hub", c.hub);
@@ -284,6 +291,9 @@ void validate(const bridge_config& c) {
   const auto& lvl = c.bridge.log_level;
   if (lvl != "trace" && lvl != "debug" && lvl != "info" && lvl != "warn" && lvl != "error")
     fail("bridge.log_level", "expected trace, debug, info, warn or error, got '" + lvl + "'");
+  if (c.bridge.data_dir.empty()) fail("bridge.data_dir", "must not be empty");
+  if (c.state.store != "sqlite" && c.state.store != "memory")
+    fail("state.store", "expected sqlite or memory, got '" + c.state.store + "'");
   validate_face(c.hub, "face.hub");
   validate_face(c.legacy_face, "face.legacy");
   validate_face(c.admin_face, "face.admin");

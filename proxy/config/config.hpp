@@ -70,8 +70,15 @@ struct bridge_settings {
   std::chrono::milliseconds shutdown_grace{10000};
 };
 
+// [state]: where MAPPING §5 state lives. "sqlite" = <bridge.data_dir>/bridge.sqlite3, survives
+// restarts; "memory" = lost at exit (throw-away runs only).
+struct state_settings {
+  std::string store = "sqlite";
+};
+
 struct bridge_config {
   bridge_settings bridge;
+  state_settings state;
   face_config hub;          // [face.hub]: the 2.2.1 face
   face_config legacy_face;  // [face.legacy]: the 2.1.1 face
   face_config admin_face;   // [face.admin]: operator API, plain HTTP on a loopback address only

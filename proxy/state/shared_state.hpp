@@ -2,52 +2,34 @@
 // The bridge's state as the I/O threads see it: the mapping_context the translations read, plus
 // the tables only the router uses (credentials per connection, pending command callbacks, last
 // delivered EVSE status §4.15). Reads are served from memory under one mutex held only for map
-// operations (never across I/O). The persistent SQLite store sits behind the same interface:
-// every mutation is also queued to a writer thread; `when_durable` tells when it reached disk.
+// operations (never across I/O). With a state_store attached (the bridge: SQLite), every
+// mutation is also queued to one writer thread that commits in batches, so no I/O thread waits
+// for the disk; `when_durable` tells when what was written before it is on disk.
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "ocpi/memory_context.hpp"
+#include "proxy/state/records.hpp"
 
 namespace ocpi::proxy {
-
-// What the bridge knows about one registered connection (MAPPING §2). `connection` keys are
-// "iop" for the hub and "legacy:CC*PID" for a legacy backend (see connection_key()).
-struct peer_credentials {
-  std::string token_to_peer;    // the bridge presents it to the peer (raw; encoded per version)
-  std::string token_from_peer;  // the peer presents it to the bridge
-  std::string versions_url;     // the peer's versions endpoint
-  std::string version;          // negotiated version ("2.2.1" toward IOP, "2.1.1" toward legacy)
-  std::string credentials_json; // the peer's last Credentials object, as received
-  std::string updated_at;       // RFC 3339 UTC
-};
-
-// A command the bridge forwarded with its own callback URL in place of the caller's response_url
-// (MAPPING §3.3). `id` is the last segment of the bridge callback URL.
-struct pending_command {
-  std::string id;
-  std::string command;          // START_SESSION, STOP_SESSION, ...
-  std::string toward;           // "iop" (a legacy eMSP's command, IOP will call back) | "legacy"
-  std::string response_url;     // the original caller's response_url
-  std::string correlation_id;   // the original X-Correlation-ID, reused for the relayed result
-  std::string caller;           // "CC*PID" of the party that sent the command
-  std::string executor;         // "CC*PID" of the CPO executing it
-  std::string context_json;     // what the relay needs later (e.g. authorization_reference), JSON object
-  std::int64_t expires_at_ms = 0;  // unix ms; after it a TIMEOUT result is synthesised
-  std::string state = "PENDING";   // PENDING | DONE | TIMED_OUT
-};
 
 std::string connection_key(const party& p);  // "legacy:CC*PID" (upper-cased)
 inline constexpr std::string_view iop_connection = "iop";
 
-class shared_state final : public mapping_context {
+class state_store;
+class store_writer;
+struct state_snapshot;
+
+class shared_state final : public mapping_context, private context_listener {
  public:
   explicit shared_state(mapping_options opts);
+  ~shared_state() override;  // detach()
 
   const mapping_options& options() const override { return opts_; }
   std::string now() const override;
@@ -104,16 +86,47 @@ class shared_state final : public mapping_context {
   // Fixes the clock (tests, `translate --now`); empty = the real clock.
   void set_fixed_now(std::string now);
 
+  // Reverse of expose_cdr_id (§3.5.8, D5 GET by exposed id).
+  std::optional<object_key> cdr_by_exposed_id(std::string_view exposed) const;
+
+  // --- endpoint directories (MAPPING §5.1): the last good one per connection, as JSON --------
+  std::optional<std::string> endpoint_directory(std::string_view connection) const;
+  void set_endpoint_directory(std::string_view connection, std::string json);
+
+  // --- persistence (MAPPING §5, §5.8) -------------------------------------------------------
+  // Loads everything `store` holds into memory, then queues every later mutation to a writer
+  // thread that owns the store. Call once, before serving. Throws what the store throws.
+  void attach(std::unique_ptr<state_store> store);
+  // Commits what is queued, stops the writer and closes the store (graceful stop); the state
+  // stays usable in memory. Not from a when_durable callback.
+  void detach();
+  bool persistent() const;
+
  private:
+  // context_listener: what inner_ records is queued to the writer.
+  void cached(cache which, const std::string& key, const std::string& json) override;
+  void authorization_put(const std::string& key, const party& cpo, const std::string& reference,
+                         const authorization_record& rec) override;
+  void location_id_exposed(const object_key& owner, const std::string& exposed) override;
+  void cdr_id_exposed(const object_key& owner, const std::string& exposed) override;
+  void long_id_hashed(const std::string& hashed, const std::string& original) override;
+  // Queues a write when persistent; the caller holds mutex_, so queue order = memory order.
+  template <class Write>
+  void record(Write&& w);
+  void restore(state_snapshot& snap);
+
   mapping_options opts_;
   mutable std::mutex mutex_;
   memory_context inner_;
   std::map<std::string, std::string> last_status_;
-  std::map<std::string, std::string, std::less<>> tokens_by_uid_;  // upper-cased "uid|type" -> Token
+  std::map<std::string, std::string, std::less<>> tokens_by_uid_;
+  void index_token(const std::string& json_221);  // upper-cased "uid|type" -> Token
   std::map<std::string, peer_credentials, std::less<>> credentials_;
   std::map<std::string, std::string, std::less<>> registration_tokens_;  // token -> connection
   std::map<std::string, pending_command, std::less<>> pending_;
+  std::map<std::string, std::string, std::less<>> endpoint_directories_;
   std::string fixed_now_;
+  std::unique_ptr<store_writer> writer_;  // null: in memory only
 };
 
 }  // namespace ocpi::proxy

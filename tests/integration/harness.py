@@ -387,7 +387,7 @@ class World:
     def sim_url(self, name):
         return f"{self.scheme}://127.0.0.1:{self.ports[name]}"
 
-    def config_toml(self, name):
+    def config_toml(self, name, data_name=None):
         t = self.tls_files or {}
         def face():
             lines = [f'listen = "127.0.0.1:0"', f"tls = {'true' if self.tls else 'false'}"]
@@ -403,7 +403,7 @@ class World:
             accepted = peer.get("token_iop_sends", peer.get("token_legacy_sends"))
             return f'token = "{sent}"\naccepts_token = "{accepted}"'
 
-        data_dir = os.path.join(self.workdir, f"{name}-data")
+        data_dir = os.path.join(self.workdir, f"{data_name or name}-data")  # per bridge unless shared on purpose
         os.makedirs(data_dir, exist_ok=True)
         return f"""# written by tests/integration/harness.py
 [bridge]
@@ -462,12 +462,16 @@ versions_url = "{self.sim_url('emsp')}/ocpi/emsp/versions"
 "emsp.location_id_mode" = "GIREVE_ID"
 """
 
-    def start_bridge(self, name):
+    def write_bridge_config(self, name, data_name=None):
         path = os.path.join(self.workdir, f"{name}.toml")
-        if not os.path.exists(path):  # a restart keeps the first config (and so the data_dir)
-            with open(path, "w") as f:
-                f.write(self.config_toml(name))
+        with open(path, "w") as f:
+            f.write(self.config_toml(name, data_name))
         self.config_paths[name] = path
+        return path
+
+    def start_bridge(self, name, data_name=None):
+        """Starts a bridge; `data_name` = another bridge's name to share its data_dir (restart tests)."""
+        path = self.write_bridge_config(name, data_name)
         proc = Proc(name, [Binaries.bridge, "--config", path], self.workdir)
         self.procs[name] = proc
         patterns = {f: rf"^LISTENING {f} (\d+)$" for f in ("hub", "legacy", "admin")}

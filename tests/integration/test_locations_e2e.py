@@ -11,6 +11,7 @@ Run: test_locations_e2e.py --bridge PATH --hub-sim PATH --legacy-sim PATH [--tls
 import copy
 import os
 import signal
+import subprocess
 import sys
 import time
 import unittest
@@ -305,6 +306,65 @@ class G_Errors(Base):
 
     def test_iop_timeout(self):
         self._upstream_failure("LOC-FTMO", "timeout", h.UPSTREAM_TIMEOUT_MS + 3000, 504)
+
+
+# ---- (g2) state that survives restarts (MAPPING §5, issue 4) --------------------------------------------
+class Y_Restart(Base):
+    LOCATION = "1014"
+    EVSE = "3255"
+
+    def _send_until_ok(self, method, url, body, what):
+        """A fresh bridge answers 503 until its IOP discovery is done (endpoint directories are not
+        read from the store yet): retried briefly."""
+        deadline = time.monotonic() + 10
+        while True:
+            r = W.send("cpo", method, url, body=body)
+            if (r.status, (r.body or {}).get("status_code") if isinstance(r.body, dict) else None) == (200, 1000):
+                return r
+            if time.monotonic() > deadline:
+                self.fail(f"{what}: expected HTTP 200 + OCPI 1000, got {r}")
+            time.sleep(0.3)
+
+    def _patch_charging(self, ports, what):
+        url = f"{W.scheme}://127.0.0.1:{ports['legacy']}{CPO_PUSH}/BE/BEC/{self.LOCATION}/{self.EVSE}"
+        return self._send_until_ok("PATCH", url, {"status": "CHARGING"}, what)
+
+    def test_state_survives_sigterm_and_sigkill_and_the_data_dir_is_exclusive(self):
+        path = f"{HUB_RECEIVER}/BE/BEC/{self.LOCATION}/{self.EVSE}"
+        proc, ports = W.start_bridge("bridge-restart")
+        loc = copy.deepcopy(h.load("tv03_location_put.v211.json"))
+        loc["id"] = self.LOCATION
+        loc["evses"] = loc["evses"][:1]
+        loc["evses"][0]["uid"] = self.EVSE
+        base = f"{W.scheme}://127.0.0.1:{ports['legacy']}{CPO_PUSH}/BE/BEC/{self.LOCATION}"
+        self._send_until_ok("PUT", base, loc, "PUT before the restart")
+        self._patch_charging(ports, "first status PATCH")
+        W.wait_requests("hub", "PATCH", path)
+
+        proc.p.send_signal(signal.SIGTERM)  # graceful: queued state writes are committed first
+        self.assertEqual(proc.p.wait(timeout=h.SHUTDOWN_GRACE_MS / 1000 + 5), 0, proc.diagnostics())
+        proc.stop()
+        proc, ports = W.start_bridge("bridge-restart")
+        self._patch_charging(ports, "same status after a restart")
+        time.sleep(QUIET_S)
+        self.assertEqual(len(W.matching("hub", "PATCH", path)), 1,
+                         "the last delivered status (MAPPING §4.15) must survive a restart")
+
+        # A second bridge on the same data_dir is refused while the first one runs.
+        cfg = W.write_bridge_config("bridge-intruder", data_name="bridge-restart")
+        intruder = subprocess.run([h.Binaries.bridge, "--config", cfg], capture_output=True, timeout=30,
+                                  cwd=W.workdir)
+        self.assertEqual(intruder.returncode, 2, intruder.stderr)
+        self.assertIn(b"in use by another ocpi-bridge", intruder.stderr)
+
+        proc.p.kill()  # SIGKILL: no chance to clean up; the lock dies with the process
+        proc.p.wait(timeout=5)
+        proc.stop()
+        proc, ports = W.start_bridge("bridge-restart")
+        self._patch_charging(ports, "same status after SIGKILL")
+        time.sleep(QUIET_S)
+        self.assertEqual(len(W.matching("hub", "PATCH", path)), 1, "state after SIGKILL + restart")
+        proc.stop()
 
 
 # ---- (h) graceful shutdown ------------------------------------------------------------------------------

@@ -158,6 +158,50 @@ class Registration(unittest.TestCase):
         self.assertEqual(r.status, 200, r)
         self.assertEqual(r.body["status_code"], 1000)
 
+    def test_9_registrations_and_tokens_a_survive_sigkill(self):
+        # State before the kill: IOP registered (ToIOP, test 7), the CPO registered (test 4), a token
+        # A for the eMSP not used yet, and a command waiting for its result.
+        emsp_token, emsp_versions = token_a(f"{h.EMSP['country_code']}*{h.EMSP['party_id']}")
+        r = W.send("hub", "POST", "/ocpi/2.2.1/cpo/commands/STOP_SESSION",
+                   headers={"OCPI-to-country-code": h.CPO["country_code"], "OCPI-to-party-id": h.CPO["party_id"]},
+                   body={"response_url": W.sim_url("hub") + "/ocpi/2.2.1/sender/commands/STOP_SESSION/k-1",
+                         "session_id": "S-1"})
+        self.assertEqual(r.body["status_code"], 1000, r)
+        callback = [x for x in W.requests("cpo") if x["path"] == "/ocpi/cpo/2.1.1/commands/STOP_SESSION"][-1]["body"]["response_url"]
+        W.bridge.p.kill()  # SIGKILL: nothing is flushed on the way out
+        W.bridge.p.wait(timeout=10)
+        W.bridge, W.bridge_ports = W.start_bridge("bridge")
+        W.point_sims_at_bridge()
+        W.clear_all()
+        # IOP's registration (its token B' toward the bridge) is still valid.
+        r = self.until_ok(lambda: W.send("hub", "GET", "/ocpi/2.2.1"))
+        self.assertEqual(r.body["status_code"], 1000, r)
+        # The CPO's exchanged token still works, and the bridge still calls IOP with the token C' it got.
+        loc = dict(h.load("legacy_cpo_seed_locations.v211.json")[0], id="REG2")
+        r = self.until_ok(lambda: W.send("cpo", "PUT", f"/ocpi/emsp/2.1.1/locations/{h.CPO['country_code']}/{h.CPO['party_id']}/REG2", body=loc))
+        self.assertEqual(r.body["status_code"], 1000, r)
+        # The pending command's callback is still known (the new port: same path, new origin).
+        path = callback[callback.index("/ocpi/2.1.1/callbacks/"):]
+        r = W.send("cpo", "POST", path, body={"result": "ACCEPTED"})
+        self.assertEqual((r.status, r.body["status_code"]), (200, 1000), r)
+        got = [x for x in W.requests("hub") if x["path"] == "/ocpi/2.2.1/sender/commands/STOP_SESSION/k-1"]
+        self.assertEqual(len(got), 1)
+        self.assertEqual(got[0]["body"], {"result": "ACCEPTED"})
+        # The eMSP's token A survived and is still single-use.
+        versions_url = emsp_versions.replace(emsp_versions.split("/ocpi/")[0], W.bridge_legacy)
+        result = register("emsp", emsp_token, versions_url)
+        self.assertEqual(result["body"]["status_code"], 1000, result)
+
+    def until_ok(self, call, timeout=8.0):
+        """Right after a restart the bridge rediscovers the peers' endpoints (503 meanwhile)."""
+        import time
+        deadline = time.monotonic() + timeout
+        while True:
+            r = call()
+            if r.status != 503 or time.monotonic() > deadline:
+                return r
+            time.sleep(0.2)
+
     def test_8_bad_admin_calls(self):
         code, _, err = W.bridge_admin("token-a", "XX*NOP")
         self.assertEqual(code, 2)

@@ -122,6 +122,16 @@ TEST_CASE("config: a file never inherits the embedded default's demo tokens") {
   CHECK_FALSE(embedded_default_config().iop.accepts_token.empty());  // the demo keeps working
 }
 
+TEST_CASE("config: [state] store is sqlite by default, memory on request") {
+  const auto c = embedded_default_config();
+  CHECK(c.state.store == "sqlite");
+  CHECK(c.bridge.data_dir == "var");
+  CHECK(load_config_text("[state]\nstore = \"memory\"\n", "t.toml").state.store == "memory");
+  CHECK(error_of("[state]\nstore = \"redis\"\n") == "state.store: expected sqlite or memory, got 'redis'");
+  CHECK(error_of("[state]\npath = \"x\"\n") == "state.path: unknown key");
+  CHECK(error_of("[bridge]\ndata_dir = \"\"\n") == "bridge.data_dir: must not be empty");
+}
+
 TEST_CASE("config: errors name the key path") {
   CHECK(error_of("[[legacy]]\nrole = \"HUB\"\ncountry_code = \"FR\"\nparty_id = \"ABC\"\n"
                  "versions_url = \"http://h/v\"\ntoken = \"t\"\naccepts_token = \"a\"\n") ==

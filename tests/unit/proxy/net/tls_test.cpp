@@ -7,6 +7,7 @@
 #include <string>
 
 #include "net_test_support.hpp"
+#include "support/temp_dir.hpp"
 #include "proxy/net/listener.hpp"
 #include "proxy/net/tls.hpp"
 #include "proxy/net/upstream.hpp"
@@ -16,18 +17,7 @@ using namespace ocpi::proxy;
 
 namespace {
 
-struct temp_dir {
-  std::filesystem::path path;
-  temp_dir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "ocpi-tls-XXXXXX").string();
-    REQUIRE(mkdtemp(pattern.data()) != nullptr);
-    path = pattern;
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-};
+using ocpi::test::temp_dir;
 
 // Self-signed certificate (its own trust anchor) for the given subjectAltName.
 face_config make_cert(const temp_dir& dir, const std::string& name, const std::string& san) {

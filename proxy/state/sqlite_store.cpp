@@ -1,0 +1,221 @@
+#include "proxy/state/sqlite_store.hpp"
+
+#include <array>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+namespace ocpi::proxy {
+
+namespace {
+
+// Append-only: a released migration is never edited, a schema change is a new entry. Key
+// columns compare with NOCASE because OCPI ids are CiStrings (MAPPING §0.2 rule 8).
+constexpr std::array<const char*, 2> migration_sql = {
+    // 1: the router's own tables (credentials per connection §2.5, pending commands §5.4, §4.15).
+    R"sql(
+CREATE TABLE credentials (
+  connection TEXT PRIMARY KEY, token_to_peer TEXT NOT NULL, token_from_peer TEXT NOT NULL,
+  versions_url TEXT NOT NULL, version TEXT NOT NULL, credentials_json TEXT NOT NULL,
+  updated_at TEXT NOT NULL) STRICT;
+CREATE TABLE registration_tokens (token TEXT PRIMARY KEY, connection TEXT NOT NULL) STRICT;
+CREATE INDEX registration_tokens_by_connection ON registration_tokens (connection);
+CREATE TABLE pending_commands (
+  id TEXT PRIMARY KEY, command TEXT NOT NULL, toward TEXT NOT NULL, response_url TEXT NOT NULL,
+  correlation_id TEXT NOT NULL, caller TEXT NOT NULL, executor TEXT NOT NULL,
+  context_json TEXT NOT NULL, expires_at_ms INTEGER NOT NULL, state TEXT NOT NULL) STRICT;
+CREATE TABLE last_status (key TEXT PRIMARY KEY, status TEXT NOT NULL) STRICT;
+)sql",
+    // 2: endpoint directories (§5.1), the mapping context's caches (§5.3, §5.5, §5.6) and id maps (§5.2).
+    R"sql(
+CREATE TABLE endpoint_directories (connection TEXT PRIMARY KEY, json TEXT NOT NULL) STRICT;
+CREATE TABLE cached_objects (
+  kind TEXT NOT NULL, key TEXT NOT NULL, json TEXT NOT NULL, PRIMARY KEY (kind, key)) STRICT;
+CREATE TABLE authorizations (
+  key TEXT PRIMARY KEY, cpo_country_code TEXT NOT NULL, cpo_party_id TEXT NOT NULL,
+  reference TEXT NOT NULL, token_json TEXT NOT NULL, location_id TEXT NOT NULL,
+  evse_uids_json TEXT NOT NULL, connector_id TEXT NOT NULL, source TEXT NOT NULL) STRICT;
+CREATE TABLE exposed_location_ids (
+  country_code TEXT NOT NULL COLLATE NOCASE, party_id TEXT NOT NULL COLLATE NOCASE,
+  id TEXT NOT NULL COLLATE NOCASE, exposed TEXT NOT NULL,
+  PRIMARY KEY (country_code, party_id, id)) STRICT;
+CREATE TABLE exposed_cdr_ids (
+  exposed TEXT PRIMARY KEY COLLATE NOCASE, country_code TEXT NOT NULL, party_id TEXT NOT NULL,
+  id TEXT NOT NULL) STRICT;
+CREATE TABLE long_id_hashes (hashed TEXT PRIMARY KEY COLLATE NOCASE, original TEXT NOT NULL) STRICT;
+)sql",
+};
+
+using cache = context_listener::cache;
+
+const char* kind_name(cache c) {
+  switch (c) {
+    case cache::location: return "location";
+    case cache::session: return "session";
+    case cache::tariff: return "tariff";
+    case cache::token: return "token";
+  }
+  return "location";
+}
+
+bool kind_of(const std::string& name, cache& out) {
+  for (cache c : {cache::location, cache::session, cache::tariff, cache::token})
+    if (name == kind_name(c)) {
+      out = c;
+      return true;
+    }
+  return false;
+}
+
+}  // namespace
+
+std::span<const char* const> sqlite_store::migrations() { return migration_sql; }
+
+sqlite_store::sqlite_store(const std::string& path) try : db_(path) {
+  configure();
+  migrate();
+} catch (const std::runtime_error& e) {
+  throw std::runtime_error(std::string("state store ") + e.what());
+}
+
+void sqlite_store::configure() {
+  // The first statement to read the file: a corrupt or foreign file fails here ("file is not a
+  // database"), which names the path through sqlite_db.
+  db_.exec("PRAGMA busy_timeout = 5000");  // the lock file keeps other bridges out; tools may read
+  if (db_.query_text("PRAGMA journal_mode = WAL") != "wal") db_.fail("cannot switch to WAL journal");
+  // WAL alone survives SIGKILL: a commit has reached the OS before it returns. FULL adds an fsync
+  // of the WAL at every commit, so that a power loss or kernel crash cannot take back a
+  // transaction whose when_durable callback already let the bridge acknowledge it (MAPPING §5).
+  // The writer's group commit pays that fsync once per batch, not once per write.
+  db_.exec("PRAGMA synchronous = FULL");
+  // Cheap enough at start-up and turns a damaged file into a clear refusal instead of errors later.
+  if (const auto check = db_.query_text("PRAGMA quick_check"); check != "ok")
+    throw std::runtime_error(db_.path() + ": damaged database: " + check);
+}
+
+void sqlite_store::migrate() {
+  // IMMEDIATE takes the write lock before reading the version: no one can migrate in between.
+  db_.exec("BEGIN IMMEDIATE");
+  try {
+    const int version = static_cast<int>(std::stol(db_.query_text("PRAGMA user_version")));
+    if (version > schema_version())
+      throw std::runtime_error(db_.path() + ": schema version " + std::to_string(version) +
+                               " is newer than this bridge supports (" + std::to_string(schema_version()) +
+                               "); run a newer ocpi-bridge");
+    for (int v = version; v < schema_version(); ++v) db_.exec(migration_sql[static_cast<std::size_t>(v)]);
+    db_.exec(("PRAGMA user_version = " + std::to_string(schema_version())).c_str());
+    db_.exec("COMMIT");
+  } catch (...) {
+    rollback();
+    throw;
+  }
+}
+
+void sqlite_store::begin() { db_.exec("BEGIN IMMEDIATE"); }
+void sqlite_store::commit() { db_.exec("COMMIT"); }
+void sqlite_store::rollback() noexcept {
+  try {
+    db_.exec("ROLLBACK");
+  } catch (const std::exception&) {
+    // SQLite may already have rolled back (e.g. after SQLITE_FULL); nothing is left to undo.
+  }
+}
+
+state_snapshot sqlite_store::load() {
+  state_snapshot out;
+  for (auto& s = db_.prepare("SELECT connection, token_to_peer, token_from_peer, versions_url, version, "
+                             "credentials_json, updated_at FROM credentials");
+       s.step();)
+    out.credentials.emplace_back(s.text(0), peer_credentials{s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6)});
+  for (auto& s = db_.prepare("SELECT token, connection FROM registration_tokens"); s.step();)
+    out.registration_tokens.emplace_back(s.text(0), s.text(1));
+  for (auto& s = db_.prepare("SELECT id, command, toward, response_url, correlation_id, caller, executor, "
+                             "context_json, expires_at_ms, state FROM pending_commands");
+       s.step();)
+    out.pending_commands.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6), s.text(7),
+                                    s.integer(8), s.text(9)});
+  for (auto& s = db_.prepare("SELECT key, status FROM last_status"); s.step();) out.last_status.emplace_back(s.text(0), s.text(1));
+  for (auto& s = db_.prepare("SELECT connection, json FROM endpoint_directories"); s.step();)
+    out.endpoint_directories.emplace_back(s.text(0), s.text(1));
+  for (auto& s = db_.prepare("SELECT kind, key, json FROM cached_objects"); s.step();) {
+    stored_object o{cache::location, s.text(1), s.text(2)};
+    if (!kind_of(s.text(0), o.kind)) throw std::runtime_error(db_.path() + ": unknown cached object kind '" + s.text(0) + "'");
+    out.objects.push_back(std::move(o));
+  }
+  for (auto& s = db_.prepare("SELECT key, cpo_country_code, cpo_party_id, reference, token_json, location_id, "
+                             "evse_uids_json, connector_id, source FROM authorizations");
+       s.step();) {
+    stored_authorization a{s.text(0), {s.text(1), s.text(2)}, s.text(3), {s.text(4), s.text(5), {}, s.text(7), s.text(8)}};
+    const auto uids = nlohmann::json::parse(s.text(6), nullptr, false);
+    if (!uids.is_array()) throw std::runtime_error(db_.path() + ": authorizations.evse_uids_json: expected a JSON array");
+    for (const auto& u : uids)
+      if (u.is_string()) a.rec.evse_uids.push_back(u.get<std::string>());
+    out.authorizations.push_back(std::move(a));
+  }
+  // rowid order = write order: when two owners share an exposed id, the last writer wins, as in memory.
+  for (auto& s = db_.prepare("SELECT country_code, party_id, id, exposed FROM exposed_location_ids ORDER BY rowid"); s.step();)
+    out.exposed_locations.push_back({{{s.text(0), s.text(1)}, s.text(2)}, s.text(3)});
+  for (auto& s = db_.prepare("SELECT country_code, party_id, id, exposed FROM exposed_cdr_ids"); s.step();)
+    out.exposed_cdrs.push_back({{{s.text(0), s.text(1)}, s.text(2)}, s.text(3)});
+  for (auto& s = db_.prepare("SELECT hashed, original FROM long_id_hashes"); s.step();) out.long_ids.push_back({s.text(0), s.text(1)});
+  return out;
+}
+
+void sqlite_store::put_credentials(const std::string& connection, const peer_credentials& c) {
+  db_.prepare("INSERT OR REPLACE INTO credentials VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+      .bind(1, connection).bind(2, c.token_to_peer).bind(3, c.token_from_peer).bind(4, c.versions_url)
+      .bind(5, c.version).bind(6, c.credentials_json).bind(7, c.updated_at).run();
+}
+
+void sqlite_store::erase_credentials(const std::string& connection) {
+  db_.prepare("DELETE FROM credentials WHERE connection = ?1").bind(1, connection).run();
+}
+
+void sqlite_store::put_registration_token(const std::string& token, const std::string& connection) {
+  db_.prepare("INSERT OR REPLACE INTO registration_tokens VALUES (?1, ?2)").bind(1, token).bind(2, connection).run();
+}
+
+void sqlite_store::erase_registration_tokens(const std::string& connection) {
+  db_.prepare("DELETE FROM registration_tokens WHERE connection = ?1").bind(1, connection).run();
+}
+
+void sqlite_store::put_pending(const pending_command& c) {
+  db_.prepare("INSERT OR REPLACE INTO pending_commands VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")
+      .bind(1, c.id).bind(2, c.command).bind(3, c.toward).bind(4, c.response_url).bind(5, c.correlation_id)
+      .bind(6, c.caller).bind(7, c.executor).bind(8, c.context_json).bind(9, c.expires_at_ms).bind(10, c.state).run();
+}
+
+void sqlite_store::put_last_status(const std::string& key, const std::string& status) {
+  db_.prepare("INSERT OR REPLACE INTO last_status VALUES (?1, ?2)").bind(1, key).bind(2, status).run();
+}
+
+void sqlite_store::put_endpoint_directory(const std::string& connection, const std::string& json) {
+  db_.prepare("INSERT OR REPLACE INTO endpoint_directories VALUES (?1, ?2)").bind(1, connection).bind(2, json).run();
+}
+
+void sqlite_store::put_object(const stored_object& o) {
+  db_.prepare("INSERT OR REPLACE INTO cached_objects VALUES (?1, ?2, ?3)")
+      .bind(1, kind_name(o.kind)).bind(2, o.key).bind(3, o.json).run();
+}
+
+void sqlite_store::put_authorization(const stored_authorization& a) {
+  db_.prepare("INSERT OR REPLACE INTO authorizations VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
+      .bind(1, a.key).bind(2, a.cpo.country_code).bind(3, a.cpo.party_id).bind(4, a.reference)
+      .bind(5, a.rec.token_json).bind(6, a.rec.location_id).bind(7, nlohmann::json(a.rec.evse_uids).dump())
+      .bind(8, a.rec.connector_id).bind(9, a.rec.source).run();
+}
+
+void sqlite_store::put_exposed_location(const stored_id& e) {
+  db_.prepare("INSERT OR REPLACE INTO exposed_location_ids VALUES (?1, ?2, ?3, ?4)")
+      .bind(1, e.key.owner.country_code).bind(2, e.key.owner.party_id).bind(3, e.key.id).bind(4, e.exposed).run();
+}
+
+void sqlite_store::put_exposed_cdr(const stored_id& e) {
+  db_.prepare("INSERT OR REPLACE INTO exposed_cdr_ids VALUES (?1, ?2, ?3, ?4)")
+      .bind(1, e.exposed).bind(2, e.key.owner.country_code).bind(3, e.key.owner.party_id).bind(4, e.key.id).run();
+}
+
+void sqlite_store::put_long_id(const stored_hash& h) {
+  db_.prepare("INSERT OR REPLACE INTO long_id_hashes VALUES (?1, ?2)").bind(1, h.hashed).bind(2, h.original).run();
+}
+
+}  // namespace ocpi::proxy

@@ -1,0 +1,49 @@
+#pragma once
+// The embedded default state_store: one SQLite file under bridge.data_dir, WAL journal, schema
+// migrations versioned in code (PRAGMA user_version).
+#include <span>
+#include <string>
+
+#include "proxy/state/sqlite_db.hpp"
+#include "proxy/state/state_store.hpp"
+
+namespace ocpi::proxy {
+
+class sqlite_store final : public state_store {
+ public:
+  // Opens `path` (created if missing), checks it and applies the migrations it lacks, in one
+  // transaction. Throws std::runtime_error naming the file when it is unreadable, not a
+  // database, damaged, or written by a newer bridge.
+  explicit sqlite_store(const std::string& path);
+
+  // migrations()[i] takes a database from schema version i to i + 1.
+  static std::span<const char* const> migrations();
+  static int schema_version() { return static_cast<int>(migrations().size()); }
+
+  const std::string& name() const override { return db_.path(); }
+  state_snapshot load() override;
+
+  void begin() override;
+  void commit() override;
+  void rollback() noexcept override;
+
+  void put_credentials(const std::string& connection, const peer_credentials& c) override;
+  void erase_credentials(const std::string& connection) override;
+  void put_registration_token(const std::string& token, const std::string& connection) override;
+  void erase_registration_tokens(const std::string& connection) override;
+  void put_pending(const pending_command& cmd) override;
+  void put_last_status(const std::string& key, const std::string& status) override;
+  void put_endpoint_directory(const std::string& connection, const std::string& json) override;
+  void put_object(const stored_object& o) override;
+  void put_authorization(const stored_authorization& a) override;
+  void put_exposed_location(const stored_id& e) override;
+  void put_exposed_cdr(const stored_id& e) override;
+  void put_long_id(const stored_hash& h) override;
+
+ private:
+  void configure();
+  void migrate();
+  sqlite_db db_;
+};
+
+}  // namespace ocpi::proxy

@@ -1,0 +1,50 @@
+#pragma once
+// The single thread that owns a state_store after start-up. I/O threads push writes and return
+// at once; the thread takes everything queued, applies it in one transaction and commits (group
+// commit: one fsync for many writes), then runs the when_durable callbacks queued among those
+// writes. Queue order is commit order, so a callback runs only after every write pushed before it.
+#include <condition_variable>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "proxy/state/state_store.hpp"
+
+namespace ocpi::proxy {
+
+class store_writer {
+ public:
+  using write = std::function<void(state_store&)>;
+
+  explicit store_writer(std::unique_ptr<state_store> store);  // starts the thread
+  ~store_writer();                                             // close()
+  store_writer(const store_writer&) = delete;
+  store_writer& operator=(const store_writer&) = delete;
+
+  void push(write w);                       // never waits for the disk
+  void when_durable(std::function<void()> fn);
+  // Commits everything queued, stops the thread and closes the store. Idempotent; not from a
+  // when_durable callback (that runs on the thread being joined).
+  void close();
+
+ private:
+  struct item {
+    write apply;                 // a write, or
+    std::function<void()> done;  // a when_durable callback
+  };
+  void run();
+  bool commit(const std::vector<item>& batch);
+  void enqueue(item it);
+
+  std::unique_ptr<state_store> store_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::vector<item> queue_;
+  bool stopping_ = false;
+  std::thread thread_;  // last: starts once everything above exists
+};
+
+}  // namespace ocpi::proxy

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Runs the bridge on its embedded defaults between the bundled simulated peers and shows
-Locations crossing it both ways. Usage: demo.py BUILD_DIR [--serve]  (see scripts/demo.sh)."""
+"""Runs the bridge on its embedded defaults between the bundled simulated peers and shows a
+roaming day crossing it: Locations both ways, a Token push, a real-time authorization and a remote
+start with its asynchronous result. Usage: demo.py BUILD_DIR [--serve]  (see scripts/demo.sh)."""
 import json
 import signal
 import subprocess
@@ -76,6 +77,41 @@ def main():
                                         "headers": {"OCPI-to-country-code": "FR", "OCPI-to-party-id": "CPO"}})
     show("hub got (pagination headers)", {k: v for k, v in answer.get("headers", {}).items() if k.lower() in ("link", "x-total-count", "x-limit")})
     show("hub got (body)", answer.get("body"), 600)
+
+    print("\n== 4. the legacy eMSP pushes a driver's Token; the hub receives it as a 2.2.1 Token")
+    token = {"uid": "DEMO-TOKEN-1", "type": "OTHER", "auth_id": "FR-EMP-C00042", "issuer": "Example eMSP",
+             "valid": True, "whitelist": "ALLOWED", "last_updated": "2024-06-01T10:00:00Z"}
+    answer = admin(9212, "/_sim/send", {"method": "PUT", "url": "/ocpi/cpo/2.1.1/tokens/FR/EMP/DEMO-TOKEN-1", "body": token})
+    show("eMSP got", answer.get("body"))
+    received = [r for r in admin(9221, "/_sim/requests") if r.get("method") == "PUT" and "/tokens/" in r.get("path", "")]
+    if received:
+        print(f"\n--- hub received PUT {received[-1]['target']}")
+        show("hub received (body)", received[-1]["body"])
+
+    print("\n== 5. the legacy CPO authorizes that driver in real time; IOP's answer comes back in 2.1.1 terms")
+    answer = admin(9211, "/_sim/send", {"method": "POST", "url": "/ocpi/emsp/2.1.1/tokens/DEMO-TOKEN-1/authorize?type=OTHER",
+                                        "body": {"location_id": location_211["id"], "evse_uids": [location_211["evses"][0]["uid"]]}})
+    show("CPO got (authorization_id = IOP's authorization_reference)", answer.get("body"))
+
+    print("\n== 6. the hub starts a session at the legacy CPO; the CPO's asynchronous result reaches the hub")
+    command = {"response_url": "http://127.0.0.1:9221/ocpi/2.2.1/sender/commands/START_SESSION/demo-1",
+               "token": {"country_code": "FR", "party_id": "EMP", "uid": "DEMO-TOKEN-1", "type": "OTHER",
+                         "contract_id": "FR-EMP-C00042", "issuer": "Example eMSP", "valid": True, "whitelist": "ALLOWED",
+                         "last_updated": "2024-06-01T10:00:00Z"},
+               "location_id": location_211["id"], "evse_uid": location_211["evses"][0]["uid"],
+               "authorization_reference": "DEMO-AUTH-1"}
+    answer = admin(9221, "/_sim/send", {"method": "POST", "url": "/ocpi/2.2.1/cpo/commands/START_SESSION",
+                                        "headers": {"OCPI-to-country-code": "FR", "OCPI-to-party-id": "CPO"}, "body": command})
+    show("hub got (synchronous CommandResponse)", answer.get("body"))
+    received = [r for r in admin(9211, "/_sim/requests") if r.get("path", "").endswith("/commands/START_SESSION")]
+    if received:
+        callback = received[-1]["body"]["response_url"]
+        show("CPO received (response_url = the bridge's callback)", received[-1]["body"])
+        answer = admin(9211, "/_sim/send", {"method": "POST", "url": callback, "body": {"result": "ACCEPTED"}})
+        show("CPO posted its result, got", answer.get("body"))
+        results = [r for r in admin(9221, "/_sim/requests") if r.get("path", "").endswith("/START_SESSION/demo-1")]
+        if results:
+            show("hub received at its response_url", results[-1]["body"])
 
     print("\nThe bridge's exchange log (one line per exchange): /tmp/ocpi-demo-bridge.log")
     if serve:

@@ -3,7 +3,8 @@
 # embedded default configuration, and drives one flow across the bridge in each direction:
 #   1. the legacy 2.1.1 CPO pushes a Location, the 2.2.1 hub receives it translated;
 #   2. the hub pushes a Location to the legacy 2.1.1 eMSP through the bridge;
-#   3. the hub pulls the legacy CPO's Locations through the bridge (paginated).
+#   3. the hub pulls the legacy CPO's Locations through the bridge (paginated);
+#   4.-6. a Token push, a real-time authorization, a remote START_SESSION and its callback.
 # The bridge keeps running (its one-line-per-exchange log on stderr) until Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,10 +1,12 @@
 #include "proxy/cli/translate_command.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -14,9 +16,12 @@
 
 namespace ocpi::proxy::cli {
 
-const std::string_view translate_help = R"(usage: ocpi-bridge translate --object OBJECT --from VERSION --to VERSION --party CC*PID
+const std::string_view translate_help =
+    R"(usage: ocpi-bridge translate --object OBJECT --from VERSION --to VERSION --party CC*PID
                              [--patch] [--list] [--owner CC*PID] [--set KEY=VALUE ...]
-                             [--context FILE ...] < in.json > out.json
+                             [--context FILE ...] [--recipient WHO] [--sender CC*PID]
+                             [--command TYPE] [--token-uid UID] [--token-type TYPE]
+                             < in.json > out.json
 
 Translates one OCPI object (or a PATCH body, or a page of objects) between OCPI 2.1.1 and 2.2.1
 exactly as the bridge does on the wire, without any network.
@@ -39,6 +44,11 @@ exactly as the bridge does on the wire, without any network.
                     "sessions":[...], "tariffs":[...], "tokens":[...], "authorizations":[...],
                     "exposed_location_ids":[...]} (repeatable)
   --now TIME        the clock used for defaults (default: the current UTC time)
+  --recipient WHO   down only: hub, legacy_cpo or legacy_emsp (default: from the --party's role)
+  --sender CC*PID   the party that sent a FromIOP request (OCPI-from; location_references down)
+  --command TYPE    the command type from the URL (START_SESSION, ...; command_response)
+  --token-uid UID, --token-type TYPE
+                    the Token of the authorize URL (authorization_info up; type defaults to RFID)
 
 Output: the translated JSON on stdout; the loss report on stderr, one line per field that was
 dropped, defaulted, truncated or derived ("loss <kind> <path>: <reason>").
@@ -86,9 +96,20 @@ std::string utc_now_text() {
 }  // namespace
 
 int run_translate(std::span<const std::string_view> args, std::istream& in, std::ostream& out, std::ostream& err) {
-  std::string object, from, to, now = utc_now_text();
-  party legacy_id, owner;
-  bool have_party = false, have_owner = false, patch = false, list = false;
+  std::string object, from, to, now = utc_now_text(), recipient_name, command, token_uid, token_type;
+  std::optional<party> legacy_id, owner, sender;
+  bool patch = false, list = false;
+  // Flags that take one value as given, and flags that name a party.
+  const std::pair<std::string_view, std::string*> text_flags[] = {{"--object", &object},
+                                                                  {"--from", &from},
+                                                                  {"--to", &to},
+                                                                  {"--now", &now},
+                                                                  {"--recipient", &recipient_name},
+                                                                  {"--command", &command},
+                                                                  {"--token-uid", &token_uid},
+                                                                  {"--token-type", &token_type}};
+  const std::pair<std::string_view, std::optional<party>*> party_flags[] = {
+      {"--party", &legacy_id}, {"--owner", &owner}, {"--sender", &sender}};
   std::vector<std::pair<std::string, std::string>> sets;
   std::vector<std::string> contexts;
   auto usage = [&](const std::string& msg) {
@@ -102,22 +123,21 @@ int run_translate(std::span<const std::string_view> args, std::istream& in, std:
       v = std::string(args[++i]);
       return true;
     };
+    auto named = [&](const auto& flags) {
+      return std::find_if(std::begin(flags), std::end(flags), [&](const auto& f) { return f.first == a; });
+    };
+    const auto text = named(text_flags);
+    const auto who = named(party_flags);
     std::string v;
     if (a == "--help" || a == "-h") {
       out << translate_help;
       return 0;
-    } else if (a == "--object") {
-      if (!value(object)) return usage("--object needs a value");
-    } else if (a == "--from") {
-      if (!value(from)) return usage("--from needs a value");
-    } else if (a == "--to") {
-      if (!value(to)) return usage("--to needs a value");
-    } else if (a == "--party") {
-      if (!value(v) || !parse_party(v, legacy_id)) return usage("--party expects CC*PID");
-      have_party = true;
-    } else if (a == "--owner") {
-      if (!value(v) || !parse_party(v, owner)) return usage("--owner expects CC*PID");
-      have_owner = true;
+    } else if (text != std::end(text_flags)) {
+      if (!value(*text->second)) return usage(std::string(a) + " needs a value");
+    } else if (who != std::end(party_flags)) {
+      party p;
+      if (!value(v) || !parse_party(v, p)) return usage(std::string(a) + " expects CC*PID");
+      *who->second = p;
     } else if (a == "--patch") {
       patch = true;
     } else if (a == "--list") {
@@ -130,8 +150,6 @@ int run_translate(std::span<const std::string_view> args, std::istream& in, std:
     } else if (a == "--context") {
       if (!value(v)) return usage("--context needs a file");
       contexts.push_back(v);
-    } else if (a == "--now") {
-      if (!value(now)) return usage("--now needs a value");
     } else {
       return usage("unknown argument '" + std::string(a) + "'");
     }
@@ -142,14 +160,23 @@ int run_translate(std::span<const std::string_view> args, std::istream& in, std:
   if (from == "2.1.1" && to == "2.2.1") dir = direction::up;
   else if (from == "2.2.1" && to == "2.1.1") dir = direction::down;
   else return usage("--from/--to must be 2.1.1 and 2.2.1 (one each)");
-  if (!have_party) return usage("--party CC*PID is required");
+  if (!legacy_id) return usage("--party CC*PID is required");
   if (patch && list) return usage("--patch and --list exclude each other");
+  std::optional<recipient> to_override;
+  if (recipient_name == "hub")
+    to_override = recipient::hub;
+  else if (recipient_name == "legacy_cpo")
+    to_override = recipient::legacy_cpo;
+  else if (recipient_name == "legacy_emsp")
+    to_override = recipient::legacy_emsp;
+  else if (!recipient_name.empty())
+    return usage("--recipient expects hub, legacy_cpo or legacy_emsp");
 
   mapping_options opts;
   legacy_party lp;
-  lp.id = legacy_id;
+  lp.id = *legacy_id;
   lp.role = default_role(*kind, dir);
-  lp.business_name = legacy_id.emi3();
+  lp.business_name = legacy_id->emi3();
   for (const auto& [k, v] : sets)
     if (auto e = opts.set(k, v, &lp)) return usage(*e);
   opts.legacy.push_back(lp);
@@ -170,10 +197,16 @@ int run_translate(std::span<const std::string_view> args, std::istream& in, std:
   req.dir = dir;
   req.shape = patch ? input_shape::patch : list ? input_shape::list : input_shape::object;
   req.legacy = &ctx.options().legacy.front();
-  if (have_owner) req.owner = owner;
+  if (owner)
+    req.owner = owner;
   else if (dir == direction::up) req.owner = legacy_id;
   req.to = dir == direction::up ? recipient::hub
                                 : (req.legacy->role == party_role::emsp ? recipient::legacy_emsp : recipient::legacy_cpo);
+  if (to_override && dir == direction::down) req.to = *to_override;
+  req.from = sender;
+  req.command = command;
+  req.token_uid = token_uid;
+  req.token_type = token_type;
 
   const std::string input(std::istreambuf_iterator<char>(in), {});
   const translation t = translate(req, input, ctx);

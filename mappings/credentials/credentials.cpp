@@ -136,8 +136,18 @@ bool roles_down(walk& w, const field_rule&, od::value v, object_state&) {
   for (auto e : arr) {
     od::object o;
     if (auto ec = e.get_object().get(o)) return w.fail_json({}, ec);
+    od::value rv;
+    const auto ec = hub ? simdjson::NO_SUCH_FIELD : o.find_field_unordered("role").get(rv);
+    // A malformed element must end the translation here: On-Demand abandons its iterator on such
+    // an error, and the reset() below would then use it (a null parser under development checks).
+    if (ec && ec != simdjson::NO_SUCH_FIELD) {
+      w.push(n);
+      w.fail_json("role", ec);
+      w.pop();
+      return false;
+    }
     std::string_view role;
-    if (!hub && !o.find_field_unordered("role").get_string().get(role) && role == "HUB") {
+    if (!ec && !rv.get_string().get(role) && role == "HUB") {  // other types: flatten_role refuses them
       hub = true;
       chosen = n;
     }

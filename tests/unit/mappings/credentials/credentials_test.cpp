@@ -98,6 +98,16 @@ TEST_CASE("2.1 credentials hostile input") {
     CHECK(r.err->status_code == k.code);
     CHECK(r.err->path == k.path);
   }
+  SUBCASE("a malformed element of roles is a 400, not a reset of an abandoned iterator") {
+    // Found by the mutation test (tests/fuzz/regressions/credentials_down_malformed_role.bin): the
+    // pre-read of `role` ignored the error, then roles_down reset() the abandoned array.
+    const auto r = run(ctx, object_kind::credentials, direction::down,
+                       R"({"roles":[{["business_details":{"name":"X"},"role":"CPO"}],"token":"t","url":"u"})", cpo);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.err->http_status == 400);
+    CHECK(r.err->status_code == 2000);
+    CHECK(r.body.empty());
+  }
   SUBCASE("up without a legacy connection: server error") {
     const auto r = run(ctx, object_kind::credentials, direction::up, pair("tv02c_cpo_a", ".v211.json"), nullptr);
     REQUIRE_FALSE(r.ok());

@@ -2,6 +2,8 @@
 
 #include <openssl/sha.h>
 
+#include <algorithm>
+
 namespace ocpi::mappings {
 
 namespace {
@@ -41,7 +43,11 @@ std::string base32_sha256(std::string_view data) {
 }
 
 std::string hashed_id(std::string_view id) {
-  return std::string(id.substr(0, 27)) + "~" + sha256_hex(id).substr(0, 8);
+  // At most 27 bytes, never ending inside a UTF-8 sequence: a cut multi-byte character would make
+  // the whole output invalid UTF-8 (found by the mutation test; the hash keeps the id unique).
+  std::size_t keep = std::min<std::size_t>(27, id.size());
+  while (keep > 0 && keep < id.size() && (static_cast<unsigned char>(id[keep]) & 0xC0U) == 0x80U) --keep;
+  return std::string(id.substr(0, keep)) + "~" + sha256_hex(id).substr(0, 8);
 }
 
 std::string surrogate_location_id(std::string_view cc, std::string_view pid, std::string_view id) {

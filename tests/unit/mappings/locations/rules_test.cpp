@@ -125,6 +125,20 @@ TEST_CASE("1.9 Location/EVSE ids longer than 36: ids.long_id_policy") {
     e.replace(e.find("\"E1\""), 4, "\"" + long_id + "\"");
     CHECK(body(translate(up(object_kind::evse, cpo_a(ctx)), e, ctx))["uid"] == id);
   }
+  SUBCASE("HASH never cuts a UTF-8 character in two (found by the mutation test)") {
+    ctx.mutable_options().ids_long_id_policy = "HASH";
+    std::string accented = loc211();
+    const std::string e_acute = "\xC3\xA9";  // 2 bytes: byte 27 falls inside the 14th
+    std::string id;
+    for (int i = 0; i < 19; ++i) id += e_acute;  // 38 bytes: longer than 36
+    accented.replace(accented.find("\"L1\""), 4, "\"" + id + "\"");
+    const auto r = translate(up(object_kind::location, cpo_a(ctx)), accented, ctx);
+    REQUIRE(r.ok());
+    CHECK(nlohmann::json::accept(r.body));  // valid UTF-8 throughout
+    const std::string hashed = body(r)["id"];
+    CHECK(hashed.substr(0, 27) == id.substr(0, 26) + "~");
+    CHECK(ctx.original_of_hash(hashed) == id);
+  }
 }
 
 TEST_CASE("3.1.7 Location PATCH up: only present fields, last_updated added, type OTHER dropped") {

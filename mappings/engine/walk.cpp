@@ -308,7 +308,7 @@ bool walk::apply(const field_rule& r, od::value v, object_state& st) {
       od::json_type t;
       if (auto ec = v.type().get(t)) return fail_json(f, ec);
       std::string_view raw;
-      simdjson::error_code ec;
+      simdjson::error_code ec = simdjson::SUCCESS;  // a scalar is copied as its token: no error
       if (t == od::json_type::object) {
         od::object o;
         ec = v.get_object().get(o);

@@ -70,6 +70,18 @@ TEST_CASE("TV-16 3.5.2 CDR POST ToIOP (Gireve cpo_cdrs.md POST example)") {
     REQUIRE(r.ok());
     CHECK(r.body.find(R"("signed_data":)" + signed_data) != std::string::npos);
   }
+  SUBCASE("signed_data that is a scalar is copied too (verbatim read an uninitialised error code)") {
+    // clang's -Wsometimes-uninitialized in the fuzz build: a scalar left `ec` unset in
+    // walk::apply's verbatim case, so the outcome depended on the stack.
+    for (const char* scalar : {R"("opaque")", "42", "true"}) {
+      CAPTURE(scalar);
+      auto s = tv16().dump();
+      s.insert(s.size() - 1, std::string(R"(,"signed_data":)") + scalar);
+      const auto r = translate(up_req(ctx), s, ctx);
+      REQUIRE(r.ok());
+      CHECK(r.body.find(std::string(R"("signed_data":)") + scalar) != std::string::npos);
+    }
+  }
   SUBCASE("Advenir CDR") {
     ctx.mutable_options().advenir_enabled = true;
     auto j = tv16();

@@ -8,6 +8,7 @@
 
 #include "proxy/pipeline/envelope.hpp"
 #include "proxy/pipeline/url_mapping.hpp"
+#include "proxy/router/json_edit.hpp"
 
 namespace ocpi::proxy {
 
@@ -83,6 +84,18 @@ body_facts peek(std::string_view json) {
   }
   f.valid_object = true;
   return f;
+}
+
+std::optional<error> check_body_owner(std::string_view body_221, const party& url_owner) {
+  const party in_body{string_at(body_221, {"country_code"}).value_or(""),
+                      string_at(body_221, {"party_id"}).value_or("")};
+  if (in_body.same(url_owner)) return std::nullopt;
+  return error{status::invalid_parameters, 200, {}, "country_code/party_id in the body differ from the URL"};
+}
+
+std::string owner_location_id(runtime& rt, std::string_view exposed) {
+  const auto key = rt.state.location_by_exposed_id(exposed);
+  return key ? key->id : std::string(exposed);
 }
 
 response refusal(exchange& ex, const error& err, bool toward_211) {
@@ -177,6 +190,85 @@ void relay_pagination(const response& upstream, response& out, std::string_view 
       out.set("X-Total-Count", std::to_string(offset + count));
     }
   }
+}
+
+const legacy_config* fromiop_party(runtime& rt, exchange& ex, party_role role, response& refused) {
+  std::string why;
+  const legacy_config* l = addressed(rt, ex, role, why);
+  if (!l) refused = envelope_response(ex, 200, status::invalid_parameters, why);
+  ex.legacy = l;
+  return l;
+}
+
+response to_iop(runtime& rt, exchange& ex, response res) {
+  if (ex.legacy) answer_routing(rt, ex, res, *ex.legacy);
+  return res;
+}
+
+std::optional<url> iop_url(runtime& rt, exchange& ex, std::string_view module, std::string_view role,
+                           const segments& segs, std::string_view query, response& refused) {
+  const auto endpoint = rt.dirs.iop(module, role);
+  if (!endpoint) {
+    refused = iop_endpoint_missing(rt, ex);
+    return std::nullopt;
+  }
+  auto target = endpoint_target(*endpoint, segs, query);
+  if (!target)
+    refused = envelope_response(ex, 502, status::server_error,
+                                "IOP published an unusable " + std::string(module) + " URL", "{}");
+  return target;
+}
+
+std::optional<url> legacy_url(runtime& rt, exchange& ex, const legacy_config& legacy, std::string_view module,
+                              const segments& segs, std::string_view query, response& refused) {
+  const auto endpoint = rt.dirs.legacy(rt.legacy_index(legacy), module);
+  if (!endpoint) {
+    refused =
+        to_iop(rt, ex, envelope_response(ex, 404, status::client_error, "module not offered by the legacy backend"));
+    return std::nullopt;
+  }
+  auto target = endpoint_target(*endpoint, segs, query);
+  if (!target)
+    refused =
+        to_iop(rt, ex, envelope_response(ex, 502, status::server_error, "legacy backend published an unusable URL"));
+  return target;
+}
+
+std::optional<fromiop_object> emsp_object_url(runtime& rt, exchange& ex, std::string_view module, const segments& rest,
+                                              response& refused) {
+  const legacy_config* emsp = fromiop_party(rt, ex, party_role::emsp, refused);
+  if (!emsp) return std::nullopt;
+  if (rest.size() != 3) {
+    refused = to_iop(rt, ex, envelope_response(ex, 404, status::client_error, "unknown route"));
+    return std::nullopt;
+  }
+  auto target = legacy_url(rt, ex, *emsp, module, rest, {}, refused);
+  if (!target) return std::nullopt;
+  return fromiop_object{emsp, std::move(*target)};
+}
+
+response acknowledged(exchange& ex, std::string why) {
+  ex.note = std::move(why);
+  return envelope_response(ex, 200, status::success, "Success");
+}
+
+std::optional<url> iop_receiver_url(runtime& rt, exchange& ex, const legacy_party& caller, std::string_view module,
+                                    const segments& rest, response& refused) {
+  if (rest.size() != 3) {
+    refused = envelope_response(ex, 404, status::client_error, "unknown route", "{}");
+    return std::nullopt;
+  }
+  if (auto err = check_url_owner({rest[0], rest[1]}, caller.id)) {
+    refused = refusal(ex, *err, true);
+    return std::nullopt;
+  }
+  return iop_url(rt, ex, module, "RECEIVER", rest, {}, refused);
+}
+
+response iop_endpoint_missing(runtime& rt, exchange& ex) {
+  return rt.dirs.iop_known()
+             ? envelope_response(ex, 200, status::client_error, "module not offered by IOP", "{}")
+             : envelope_response(ex, 503, status::server_error, "IOP endpoints not discovered yet", "{}");
 }
 
 void set_routing(http::fields& h, const party& from, const party& to) {

@@ -15,6 +15,8 @@
 
 namespace ocpi::proxy {
 
+using segments = std::vector<std::string>;
+
 // endpoint URL + '/'-joined percent-encoded segments (§1.2.4) + "?" query (if any).
 std::optional<url> endpoint_target(std::string_view endpoint, const std::vector<std::string>& segs,
                                    std::string_view query = {});
@@ -32,6 +34,12 @@ struct body_facts {
 };
 body_facts peek(std::string_view json);
 
+// §1.8.2 (2.2.1): the object's country_code/party_id must equal the URL's: HTTP 200 + 2001.
+std::optional<error> check_body_owner(std::string_view body_221, const party& url_owner);
+
+// §4.6 reversed: the owner's id of a Location a legacy eMSP knows by its exposed id; `exposed`
+// itself when the map has no entry.
+std::string owner_location_id(runtime& rt, std::string_view exposed);
 
 // A refused translation as the caller sees it.
 response refusal(exchange& ex, const error& err, bool toward_211);
@@ -51,6 +59,41 @@ response relay_legacy_answer(exchange& ex, const upstream_result& up, const std:
 // or synthesised from the request when a legacy server omitted them (rule 3).
 void relay_pagination(const response& upstream, response& out, std::string_view caller_endpoint,
                       std::string_view request_target, std::size_t count, bool synthesise);
+
+// FromIOP: addressed() recorded in ex.legacy; when no party fits, `refused` holds IOP's answer
+// (HTTP 200 + 2001: the bridge is not a hub and does not use the 4xxx codes).
+const legacy_config* fromiop_party(runtime& rt, exchange& ex, party_role role, response& refused);
+// FromIOP: `res` with answer_routing() of the addressed party (ex.legacy), when there is one.
+response to_iop(runtime& rt, exchange& ex, response res);
+
+// ToIOP: IOP publishes no endpoint for the module (§1.2.2): 2000 once discovery ran, else 503.
+response iop_endpoint_missing(runtime& rt, exchange& ex);
+
+// The URL of `segs` (and `query`) below IOP's (`module`, `role`) endpoint; when IOP publishes none
+// or an unusable one, `refused` holds the legacy caller's answer (§1.2.2).
+std::optional<url> iop_url(runtime& rt, exchange& ex, std::string_view module, std::string_view role,
+                           const segments& segs, std::string_view query, response& refused);
+// The same below a legacy connection's `module` endpoint; `refused` is IOP's answer (404 + 2000
+// when the module is not offered, §1.2.2), with the routing pair.
+std::optional<url> legacy_url(runtime& rt, exchange& ex, const legacy_config& legacy, std::string_view module,
+                              const segments& segs, std::string_view query, response& refused);
+
+// FromIOP push or check of a client-owned object {cc}/{pid}/{id} at the addressed legacy eMSP
+// (§1.4, §1.8.1): the party and its `module` URL for the same path, or IOP's answer in `refused`.
+struct fromiop_object {
+  const legacy_config* emsp = nullptr;
+  url target;
+};
+std::optional<fromiop_object> emsp_object_url(runtime& rt, exchange& ex, std::string_view module, const segments& rest,
+                                              response& refused);
+
+// Received, nothing to forward: HTTP 200 + 1000, with the reason in the exchange log.
+response acknowledged(exchange& ex, std::string why);
+
+// ToIOP push or check of a client-owned object {cc}/{pid}/{id} (§1.8.1-§1.8.2): the URL segments
+// must be the caller's own, then iop_url(module, RECEIVER).
+std::optional<url> iop_receiver_url(runtime& rt, exchange& ex, const legacy_party& caller, std::string_view module,
+                                    const segments& rest, response& refused);
 
 // Sets OCPI-from/to on a message.
 void set_routing(http::fields& h, const party& from, const party& to);

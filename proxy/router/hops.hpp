@@ -15,6 +15,11 @@ struct hop_result {
   std::optional<parsed_envelope> env;  // set when the answer body is an OCPI envelope
 };
 
+// The peer took the message: an answer with HTTP 2xx and OCPI 1xxx (what a cache update waits for).
+inline bool accepted(const hop_result& h) {
+  return h.up.ok() && h.env && h.env->status_code >= 1000 && h.env->status_code < 2000 && h.up.res.result_int() < 300;
+}
+
 // `timeout` 0 = bridge.upstream_timeout (real-time authorization passes authorize_timeout).
 boost::asio::awaitable<hop_result> call_iop(runtime& rt, exchange& ex, http::verb method, const url& target,
                                             std::string body, const party& from, const party& to,

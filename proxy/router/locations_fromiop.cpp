@@ -4,6 +4,7 @@
 
 #include "ocpi/json_writer.hpp"
 #include "proxy/router/hops.hpp"
+#include "proxy/router/location_fetch.hpp"
 #include "proxy/router/routes.hpp"
 
 namespace ocpi::proxy {
@@ -26,40 +27,19 @@ std::optional<bool> cached_publish(runtime& rt, const party& owner, std::string_
   return publish;
 }
 
-std::vector<std::string> cached_evse_uids(runtime& rt, const party& owner, std::string_view id) {
-  std::vector<std::string> uids;
-  const auto text = rt.state.location(owner, id);
-  if (!text) return uids;
-  simdjson::dom::parser p;
-  simdjson::dom::element doc;
-  simdjson::dom::array evses;
-  if (p.parse(*text).get(doc) || doc["evses"].get(evses)) return uids;
-  for (auto e : evses) {
-    std::string_view uid;
-    if (!e["uid"].get(uid)) uids.emplace_back(uid);
-  }
-  return uids;
-}
-
 }  // namespace
 
 route_result locations_pull_from_legacy_cpo(runtime& rt, exchange& ex, const segments& rest) {
   ex.route = rest.empty() ? "L4 locations GET list" : "L4 location GET";
   if (ex.in.req.method() != http::verb::get) co_return envelope_response(ex, 405, status::client_error, "method not allowed");
   if (rest.size() > 3) co_return envelope_response(ex, 404, status::client_error, "unknown route");
-  std::string why;
-  const legacy_config* cpo = addressed(rt, ex, party_role::cpo, why);
-  if (!cpo) co_return envelope_response(ex, 200, status::invalid_parameters, why);
-  ex.legacy = cpo;
+  response refused;
+  const legacy_config* cpo = fromiop_party(rt, ex, party_role::cpo, refused);
+  if (!cpo) co_return refused;
   const legacy_party& me = rt.party_of(*cpo);
-  const auto endpoint = rt.dirs.legacy(rt.legacy_index(*cpo), "locations");
-  if (!endpoint) {
-    auto res = envelope_response(ex, 404, status::client_error, "module not offered by the legacy backend");
-    answer_routing(rt, ex, res, *cpo);
-    co_return res;
-  }
-  const auto target = endpoint_target(*endpoint, rest, rest.empty() ? forwarded_query(ex.in.req.target()) : "");
-  if (!target) co_return envelope_response(ex, 502, status::server_error, "legacy backend published an unusable URL");
+  const auto target =
+      legacy_url(rt, ex, *cpo, "locations", rest, rest.empty() ? forwarded_query(ex.in.req.target()) : "", refused);
+  if (!target) co_return refused;
   auto hop = co_await call_legacy(rt, ex, *cpo, http::verb::get, *target, {});
   std::string data;
   std::size_t count = 0;
@@ -71,19 +51,17 @@ route_result locations_pull_from_legacy_cpo(runtime& rt, exchange& ex, const seg
                          .owner = me.id,
                          .to = recipient::hub};
     auto t = translate(tr, hop.env->data, rt.state);
-    if (!t.ok()) {
-      auto res = envelope_response(ex, 502, status::server_error, "legacy answer not translatable: " + t.err->describe());
-      answer_routing(rt, ex, res, *cpo);
-      co_return res;
-    }
+    if (!t.ok())
+      co_return to_iop(
+          rt, ex,
+          envelope_response(ex, 502, status::server_error, "legacy answer not translatable: " + t.err->describe()));
     if (rest.empty()) count = array_size(hop.env->data);
     data = std::move(t.body);
   }
   response res = relay_legacy_answer(ex, hop.up, hop.env, data);
   if (rest.empty() && hop.up.ok())
     relay_pagination(hop.up.res, res, rt.hub_base + "/ocpi/2.2.1/cpo/locations", ex.in.req.target(), count, true);
-  answer_routing(rt, ex, res, *cpo);
-  co_return res;
+  co_return to_iop(rt, ex, std::move(res));
 }
 
 route_result locations_to_legacy_emsp(runtime& rt, exchange& ex, const segments& rest) {
@@ -91,15 +69,11 @@ route_result locations_to_legacy_emsp(runtime& rt, exchange& ex, const segments&
   const bool is_get = method == http::verb::get, is_put = method == http::verb::put, is_patch = method == http::verb::patch;
   ex.route = is_get ? "L6 location GET" : is_put ? "L5 location PUT" : "L5 location PATCH";
   if (!is_get && !is_put && !is_patch) co_return envelope_response(ex, 405, status::client_error, "method not allowed");
-  std::string why;
-  const legacy_config* emsp = addressed(rt, ex, party_role::emsp, why);
-  if (!emsp) co_return envelope_response(ex, 200, status::invalid_parameters, why);
-  ex.legacy = emsp;
+  response refused;
+  const legacy_config* emsp = fromiop_party(rt, ex, party_role::emsp, refused);
+  if (!emsp) co_return refused;
   const legacy_party& me = rt.party_of(*emsp);
-  auto finish = [&](response res) {
-    answer_routing(rt, ex, res, *emsp);
-    return res;
-  };
+  auto finish = [&](response res) { return to_iop(rt, ex, std::move(res)); };
   if (rest.size() < 3 || rest.size() > 5) co_return finish(envelope_response(ex, 404, status::client_error, "unknown route"));
   const party owner{rest[0], rest[1]};
   const object_kind kind = kind_for_depth(rest.size() - 3);

@@ -42,9 +42,7 @@ route_result locations_from_legacy_cpo(runtime& rt, exchange& ex, const legacy_c
   if (!party{rest[0], rest[1]}.same(me.id))
     co_return envelope_response(ex, 404, status::invalid_parameters, "country_code/party_id in the URL are not the caller's", "{}");
   const auto endpoint = rt.dirs.iop("locations", "RECEIVER");
-  if (!endpoint)
-    co_return rt.dirs.iop_known() ? envelope_response(ex, 200, status::client_error, "module not offered by IOP", "{}")
-                                  : envelope_response(ex, 503, status::server_error, "IOP endpoints not discovered yet", "{}");
+  if (!endpoint) co_return iop_endpoint_missing(rt, ex);
   const auto target = endpoint_target(*endpoint, rest);
   if (!target) co_return envelope_response(ex, 502, status::server_error, "IOP published an unusable locations URL", "{}");
   const object_kind kind = kind_for_depth(rest.size() - 3);
@@ -86,9 +84,8 @@ route_result locations_from_legacy_cpo(runtime& rt, exchange& ex, const legacy_c
   if (!t.ok()) co_return refusal(ex, *t.err, true);
   note_losses(ex, t);
   auto hop = co_await call_iop(rt, ex, method, *target, std::move(t.body), me.id, rt.cfg.mapping.iop);
-  const bool delivered = hop.up.ok() && hop.env && hop.env->status_code >= 1000 && hop.env->status_code < 2000 &&
-                         hop.up.res.result_int() < 300;
-  if (delivered && kind == object_kind::evse && facts.status) rt.state.set_last_status(owner, rest[2], rest[3], *facts.status);
+  if (accepted(hop) && kind == object_kind::evse && facts.status)
+    rt.state.set_last_status(owner, rest[2], rest[3], *facts.status);
   co_return relay_iop_answer(rt, ex, hop.up, hop.env, {}, false);
 }
 
@@ -98,9 +95,7 @@ route_result locations_pull_by_legacy_emsp(runtime& rt, exchange& ex, const lega
   if (rest.size() > 3) co_return envelope_response(ex, 404, status::client_error, "unknown route", "{}");
   const legacy_party& me = rt.party_of(emsp);
   const auto endpoint = rt.dirs.iop("locations", "SENDER");
-  if (!endpoint)
-    co_return rt.dirs.iop_known() ? envelope_response(ex, 200, status::client_error, "module not offered by IOP", "{}")
-                                  : envelope_response(ex, 503, status::server_error, "IOP endpoints not discovered yet", "{}");
+  if (!endpoint) co_return iop_endpoint_missing(rt, ex);
   party to = rt.cfg.mapping.iop;
   segments upstream_segs = rest;
   std::optional<party> owner;

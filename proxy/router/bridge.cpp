@@ -40,6 +40,37 @@ bool configuration_route(const segments& s, std::size_t version_at) {
   return s.size() == version_at + 1 || (s.size() == version_at + 2 && s[version_at + 1] == "credentials");
 }
 
+// The module flows by face (MAPPING §1.2.3): on the 2.2.1 face /ocpi/2.2.1/{cpo|emsp}/{module}
+// serves IOP on behalf of legacy CPOs or eMSPs; on the 2.1.1 face /ocpi/{emsp|cpo}/2.1.1/{module}
+// serves the legacy CPOs (eMSP interfaces) or the legacy eMSPs (CPO interfaces). nullptr: the
+// module has no such interface on that side.
+using hub_flow = route_result (*)(runtime&, exchange&, const segments&);
+using legacy_flow = route_result (*)(runtime&, exchange&, const legacy_config&, const segments&);
+
+struct module_flows {
+  std::string_view module;
+  hub_flow for_legacy_cpo, for_legacy_emsp;       // IOP calling
+  legacy_flow from_legacy_cpo, from_legacy_emsp;  // a legacy backend calling
+};
+
+constexpr module_flows flows[] = {
+    {"locations", locations_pull_from_legacy_cpo, locations_to_legacy_emsp, locations_from_legacy_cpo,
+     locations_pull_by_legacy_emsp},
+    {"tokens", tokens_to_legacy_cpo, tokens_from_legacy_emsp_for_iop, tokens_for_legacy_cpo, tokens_from_legacy_emsp},
+    {"commands", commands_to_legacy_cpo, nullptr, nullptr, commands_from_legacy_emsp},
+    {"sessions", sessions_pull_from_legacy_cpo, sessions_to_legacy_emsp, sessions_from_legacy_cpo,
+     sessions_pull_by_legacy_emsp},
+    {"cdrs", cdrs_pull_from_legacy_cpo, cdrs_to_legacy_emsp, cdrs_from_legacy_cpo, cdrs_pull_by_legacy_emsp},
+    {"tariffs", tariffs_pull_from_legacy_cpo, tariffs_to_legacy_emsp, tariffs_from_legacy_cpo,
+     tariffs_pull_by_legacy_emsp},
+};
+
+const module_flows* flows_of(std::string_view module) {
+  for (const auto& f : flows)
+    if (f.module == module) return &f;
+  return nullptr;
+}
+
 // 2.2.1 face: IOP presents the token the bridge issued to it (MAPPING §1.3, Base64 tried first),
 // or, before it registered, a token A from `ocpi-bridge admin token-a iop`.
 awaitable<response> route_hub(runtime& rt, exchange& ex, const segments& seg) {
@@ -57,12 +88,12 @@ awaitable<response> route_hub(runtime& rt, exchange& ex, const segments& seg) {
   if (seg.size() == 2 && is(seg, {"ocpi", "versions"}) && method == http::verb::get) co_return co_await versions_221(rt, ex);
   if (seg.size() == 2 && is(seg, {"ocpi", "2.2.1"}) && method == http::verb::get) co_return co_await details_221(rt, ex);
   if (seg.size() == 3 && is(seg, {"ocpi", "2.2.1", "credentials"})) co_return co_await credentials_221(rt, ex, with_token_a);
-  if (is(seg, {"ocpi", "2.2.1", "cpo", "locations"})) co_return co_await locations_pull_from_legacy_cpo(rt, ex, tail(seg, 4));
-  if (is(seg, {"ocpi", "2.2.1", "emsp", "locations"})) co_return co_await locations_to_legacy_emsp(rt, ex, tail(seg, 4));
-  if (is(seg, {"ocpi", "2.2.1", "emsp", "tokens"})) co_return co_await tokens_from_legacy_emsp_for_iop(rt, ex, tail(seg, 4));
-  if (is(seg, {"ocpi", "2.2.1", "cpo", "tokens"})) co_return co_await tokens_to_legacy_cpo(rt, ex, tail(seg, 4));
-  if (is(seg, {"ocpi", "2.2.1", "cpo", "commands"})) co_return co_await commands_to_legacy_cpo(rt, ex, tail(seg, 4));
   if (seg.size() == 4 && is(seg, {"ocpi", "2.2.1", "callbacks"})) co_return co_await command_result_from_iop(rt, ex, seg[3]);
+  // §3.5.7: the URL a CDR pushed to a legacy eMSP is known by (D5).
+  if (is(seg, {"ocpi", "2.2.1", "cdrs-created"})) co_return co_await cdr_created_get(rt, ex, tail(seg, 3));
+  const module_flows* f = seg.size() >= 4 && is(seg, {"ocpi", "2.2.1"}) ? flows_of(seg[3]) : nullptr;
+  const hub_flow flow = !f ? nullptr : seg[2] == "cpo" ? f->for_legacy_cpo : seg[2] == "emsp" ? f->for_legacy_emsp : nullptr;
+  if (flow) co_return co_await flow(rt, ex, tail(seg, 4));
   co_return unknown_route(ex);
 }
 
@@ -104,16 +135,9 @@ awaitable<response> route_legacy(runtime& rt, exchange& ex, const segments& seg)
   if (seg.size() == 3 && seg[2] == "2.1.1" && method == http::verb::get) co_return co_await details_211(rt, ex, face_role);
   if (seg.size() == 4 && seg[2] == "2.1.1" && seg[3] == "credentials")
     co_return co_await credentials_211(rt, ex, index, with_token_a);
-  if (seg.size() >= 4 && seg[2] == "2.1.1" && seg[3] == "locations") {
-    if (face_role == "emsp") co_return co_await locations_from_legacy_cpo(rt, ex, caller, tail(seg, 4));
-    co_return co_await locations_pull_by_legacy_emsp(rt, ex, caller, tail(seg, 4));
-  }
-  if (seg.size() >= 4 && seg[2] == "2.1.1" && seg[3] == "tokens") {
-    if (face_role == "emsp") co_return co_await tokens_for_legacy_cpo(rt, ex, caller, tail(seg, 4));
-    co_return co_await tokens_from_legacy_emsp(rt, ex, caller, tail(seg, 4));
-  }
-  if (seg.size() >= 4 && seg[2] == "2.1.1" && seg[3] == "commands" && face_role == "cpo")
-    co_return co_await commands_from_legacy_emsp(rt, ex, caller, tail(seg, 4));
+  const module_flows* f = seg.size() >= 4 && seg[2] == "2.1.1" ? flows_of(seg[3]) : nullptr;
+  const legacy_flow flow = !f ? nullptr : face_role == "emsp" ? f->from_legacy_cpo : f->from_legacy_emsp;
+  if (flow) co_return co_await flow(rt, ex, caller, tail(seg, 4));
   co_return unknown_route(ex);
 }
 

@@ -46,4 +46,28 @@ route_result command_result_from_iop(runtime& rt, exchange& ex, const std::strin
 route_result commands_to_legacy_cpo(runtime& rt, exchange& ex, const segments& rest);  // C3
 route_result command_result_from_legacy_cpo(runtime& rt, exchange& ex, const legacy_config& cpo, const std::string& id);  // C4
 
+// Sessions (MAPPING §3.4.1).
+route_result sessions_from_legacy_cpo(runtime& rt, exchange& ex, const legacy_config& cpo,
+                                      const segments& rest);  // S1-S3
+route_result sessions_pull_by_legacy_emsp(runtime& rt, exchange& ex, const legacy_config& emsp,
+                                          const segments& rest);                              // S8
+route_result sessions_pull_from_legacy_cpo(runtime& rt, exchange& ex, const segments& rest);  // S4, S5
+route_result sessions_to_legacy_emsp(runtime& rt, exchange& ex, const segments& rest);        // S6, S7
+
+// CDRs (MAPPING §3.5.1).
+route_result cdrs_from_legacy_cpo(runtime& rt, exchange& ex, const legacy_config& cpo, const segments& rest);  // D1, D2
+route_result cdrs_pull_by_legacy_emsp(runtime& rt, exchange& ex, const legacy_config& emsp,
+                                      const segments& rest);                              // D6
+route_result cdrs_pull_from_legacy_cpo(runtime& rt, exchange& ex, const segments& rest);  // D3
+route_result cdrs_to_legacy_emsp(runtime& rt, exchange& ex, const segments& rest);        // D4
+route_result cdr_created_get(runtime& rt, exchange& ex, const segments& rest);  // D5: /ocpi/2.2.1/cdrs-created/{opaque}
+
+// Tariffs (MAPPING §3.6.1).
+route_result tariffs_from_legacy_cpo(runtime& rt, exchange& ex, const legacy_config& cpo,
+                                     const segments& rest);  // F1-F4
+route_result tariffs_pull_by_legacy_emsp(runtime& rt, exchange& ex, const legacy_config& emsp,
+                                         const segments& rest);                              // F7
+route_result tariffs_pull_from_legacy_cpo(runtime& rt, exchange& ex, const segments& rest);  // F5
+route_result tariffs_to_legacy_emsp(runtime& rt, exchange& ex, const segments& rest);        // F6
+
 }  // namespace ocpi::proxy

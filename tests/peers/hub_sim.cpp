@@ -74,6 +74,7 @@ class hub_sim final : public sim_server {
     if (b.contains("bridge_versions_url")) cfg_.bridge_versions_url = b["bridge_versions_url"].get<std::string>();
     if (b.contains("page_limit")) cfg_.page_limit = b["page_limit"].get<std::size_t>();
     if (b.contains("seed_locations") && b["seed_locations"].is_array()) seed_ = b["seed_locations"].get<std::vector<json>>();
+    config_sender_seeds(b);
     json store = b.value("dump_store", false) ? store_.dump() : json(nullptr);
     return json_response(200, {{"token_accepted", cfg_.token_accepted}, {"token_to_bridge", cfg_.token_to_bridge},
                                 {"bridge_versions_url", cfg_.bridge_versions_url}, {"page_limit", cfg_.page_limit},
@@ -201,13 +202,7 @@ class hub_sim final : public sim_server {
         if (verb == "PATCH") return ocpi_response(405, 2000, "Tariffs have no PATCH in OCPI 2.2.1");
         if (verb == "PUT" || verb == "GET" || verb == "DELETE") return from_result(store_.flat("tariffs", "id", verb, rest, bp));
       }
-      if (module == "cdrs" && rest.empty() && verb == "POST") {
-        std::string key;
-        auto r = store_.post_cdr(*bp, key);
-        auto res = from_result(r);
-        if (r.code == 1000) res.set(http::field::location, base() + "/ocpi/2.2.1/receiver/cdrs/" + key);
-        return res;
-      }
+      if (module == "cdrs" && rest.empty() && verb == "POST") return receive_cdr(*bp);
       if (module == "cdrs" && rest.size() == 3 && get) {
         auto cdr = store_.get_cdr(rest[0] + "/" + rest[1] + "/" + rest[2]);
         return cdr ? ocpi_response(200, 1000, "Success", *cdr) : ocpi_response(404, 2000, "unknown CDR");
@@ -216,7 +211,9 @@ class hub_sim final : public sim_server {
         return ocpi_response(200, 1000, "Success", json{{"result", "ACCEPTED"}, {"timeout", 30}});
     } else {
       if (module == "locations" && get) return sender_locations(rest, q, c, to_hub ? "" : to_cc, to_pid);
-      if ((module == "tokens" || module == "sessions" || module == "cdrs" || module == "tariffs") && rest.empty() && get) {
+      if ((module == "sessions" || module == "cdrs" || module == "tariffs") && rest.empty() && get)
+        return sender_pushed(module, q, c, to_hub ? "" : to_cc, to_pid);
+      if (module == "tokens" && rest.empty() && get) {
         auto p = paginate({}, q, c.page_limit);
         auto res = ocpi_response(200, 1000, "Success", p.items);
         add_pagination_headers(res, p, base() + "/ocpi/2.2.1/sender/" + module);
@@ -237,6 +234,60 @@ class hub_sim final : public sim_server {
       if (module == "commands" && verb == "POST") return ocpi_response(200, 1000, "Success");
     }
     return ocpi_response(404, 2000, "unknown route " + verb + " " + role + "/" + module);
+  }
+
+  // POST receiver/cdrs: a CDR must name a Location IOP knows (pushed or seeded), else 2003
+  // "Unknown Location"; a stored CDR is answered 201 with its URL in `Location`.
+  response receive_cdr(const json& body) {
+    const json loc = body.is_object() ? body.value("cdr_location", json::object()) : json::object();
+    const std::string cc = body.is_object() ? body.value("country_code", "") : "",
+                      pid = body.is_object() ? body.value("party_id", "") : "";
+    const std::string id = loc.is_object() ? loc.value("id", "") : "";
+    bool known = store_.has_location(cc, pid, id);
+    {
+      std::lock_guard lk(mu_);
+      for (auto& l : seed_)
+        known = known || (iequals(l.value("country_code", ""), cc) && iequals(l.value("party_id", ""), pid) &&
+                          iequals(l.value("id", ""), id));
+    }
+    if (body.is_object() && body.contains("id") && !known)
+      return ocpi_response(200, 2003, "unknown location " + cc + "/" + pid + "/" + id);
+    std::string key;
+    auto r = store_.post_cdr(body, key);
+    auto res = from_result(r);
+    if (r.code == 1000) {
+      res.result(http::status::created);
+      res.set(http::field::location, base() + "/ocpi/2.2.1/receiver/cdrs/" + key);
+    }
+    return res;
+  }
+
+  // /_sim/config seed_sessions / seed_cdrs / seed_tariffs (2.2.1 objects served first by the sender
+  // lists) and clear_store (forget every pushed object).
+  void config_sender_seeds(const json& b) {
+    for (const char* m : {"sessions", "cdrs", "tariffs"})
+      if (auto k = std::string("seed_") + m; b.contains(k) && b[k].is_array())
+        sender_seeds_[m] = b[k].get<std::vector<json>>();
+    if (b.value("clear_store", false)) store_.clear();
+  }
+
+  // GET sender/{sessions,cdrs,tariffs}: the seeded objects, then what was pushed to the receiver.
+  response sender_pushed(const std::string& module, const query_list& q, const hub_config& c,
+                         const std::string& owner_cc, const std::string& owner_pid) {
+    std::vector<json> objects;
+    {
+      std::lock_guard lk(mu_);
+      objects = sender_seeds_[module];
+    }
+    for (auto& o : store_.list(module)) objects.push_back(o);
+    std::erase_if(objects, [&](const json& o) {
+      return !owner_cc.empty() &&
+             !(iequals(o.value("country_code", ""), owner_cc) && iequals(o.value("party_id", ""), owner_pid));
+    });
+    auto p = paginate(objects, q, c.page_limit);
+    auto res = ocpi_response(200, 1000, "Success", p.items);
+    add_pagination_headers(res, p, base() + "/ocpi/2.2.1/sender/" + module);
+    return res;
   }
 
   response sender_locations(const std::vector<std::string>& rest, const query_list& q, const hub_config& c,
@@ -271,6 +322,7 @@ class hub_sim final : public sim_server {
   mutable std::mutex mu_;
   hub_config cfg_;
   std::vector<json> seed_;
+  std::map<std::string, std::vector<json>> sender_seeds_;
   object_store store_{true};
 };
 

@@ -22,6 +22,8 @@ struct legacy_config {
   std::string token_accepted, token_to_bridge, bridge_versions_url;
   std::size_t page_limit = 100;
   bool pagination_headers = true;
+  bool with_tariffs = false;        // eMSP role: publish a tariffs endpoint (Gireve's 2.1.1 example has none)
+  bool cdr_location_header = true;  // eMSP role: answer POST cdrs with a Location header
   std::string public_url;
 };
 
@@ -70,6 +72,7 @@ class legacy_sim final : public sim_server {
     if (b.contains("page_limit")) cfg_.page_limit = b["page_limit"].get<std::size_t>();
     if (b.contains("pagination_headers")) cfg_.pagination_headers = b["pagination_headers"].get<bool>();
     if (b.contains("seed_locations") && b["seed_locations"].is_array()) seed_ = b["seed_locations"].get<std::vector<json>>();
+    config_module_seeds(b);
     json store = b.value("dump_store", false) ? store_.dump() : json(nullptr);
     return json_response(200, {{"role", cfg_.role}, {"token_accepted", cfg_.token_accepted}, {"token_to_bridge", cfg_.token_to_bridge},
                                 {"bridge_versions_url", cfg_.bridge_versions_url}, {"page_limit", cfg_.page_limit},
@@ -111,7 +114,8 @@ class legacy_sim final : public sim_server {
     if (module == "credentials" && rest.empty()) return credentials(verb, bp);
     if (is_cpo()) {
       if (module == "locations" && get) return cpo_locations(rest, q, c);
-      if ((module == "tariffs" || module == "sessions" || module == "cdrs") && rest.empty() && get) return paged({}, q, c, module);
+      if ((module == "tariffs" || module == "sessions" || module == "cdrs") && rest.empty() && get)
+        return paged(seeded(module), q, c, module);
       if (module == "tokens" && rest.size() == 3 && (verb == "PUT" || verb == "PATCH" || verb == "GET"))
         return from_result(store_.flat("tokens", "uid", verb, rest, bp));
       if (module == "commands" && rest.size() == 1 && verb == "POST") return ocpi_response(200, 1000, "Success", json{{"result", "ACCEPTED"}});
@@ -122,13 +126,7 @@ class legacy_sim final : public sim_server {
         return from_result(store_.flat("sessions", "id", verb, rest, bp));
       if (module == "tariffs" && rest.size() == 3 && (verb == "PUT" || verb == "PATCH" || verb == "DELETE" || get))
         return from_result(store_.flat("tariffs", "id", verb, rest, bp));
-      if (module == "cdrs" && rest.empty() && verb == "POST") {
-        std::string key;
-        auto r = store_.post_cdr(*bp, key);
-        auto res = from_result(r);
-        if (r.code == 1000) res.set(http::field::location, base() + "/2.1.1/cdrs/" + key);
-        return res;
-      }
+      if (module == "cdrs" && rest.empty() && verb == "POST") return receive_cdr(*bp, c);
       if (module == "cdrs" && rest.size() == 1 && get) {
         auto cdr = store_.get_cdr(rest[0]);
         return cdr ? ocpi_response(200, 1000, "Success", *cdr) : ocpi_response(404, 2000, "unknown CDR");
@@ -150,7 +148,8 @@ class legacy_sim final : public sim_server {
   json details() const {
     json eps = json::array();
     for (auto m : {"credentials", "locations", "tokens", "sessions", "cdrs", "commands", "tariffs"}) {
-      if (std::string(m) == "tariffs" && !is_cpo()) continue;  // like Gireve's 2.1.1 eMSP example
+      if (std::string(m) == "tariffs" && !is_cpo() && !cfg().with_tariffs)
+        continue;  // like Gireve's 2.1.1 eMSP example
       eps.push_back({{"identifier", m}, {"url", base() + "/2.1.1/" + m + "/"}});
     }
     return {{"version", "2.1.1"}, {"endpoints", eps}};
@@ -181,6 +180,32 @@ class legacy_sim final : public sim_server {
       return ocpi_response(200, 1000, "Success", own);
     }
     return ocpi_response(405, 2000, "method not allowed");
+  }
+
+  // /_sim/config seed_sessions / seed_cdrs / seed_tariffs: the 2.1.1 objects the CPO role serves in
+  // its lists; cdr_location_header: whether the eMSP role answers POST cdrs with a Location header.
+  void config_module_seeds(const json& b) {
+    for (const char* m : {"sessions", "cdrs", "tariffs"})
+      if (auto k = std::string("seed_") + m; b.contains(k) && b[k].is_array())
+        module_seeds_[m] = b[k].get<std::vector<json>>();
+    if (b.contains("cdr_location_header")) cfg_.cdr_location_header = b["cdr_location_header"].get<bool>();
+  }
+
+  std::vector<json> seeded(const std::string& module) const {
+    std::lock_guard lk(mu_);
+    auto it = module_seeds_.find(module);
+    return it == module_seeds_.end() ? std::vector<json>{} : it->second;
+  }
+
+  response receive_cdr(const json& body, const legacy_config& c) {
+    std::string key;
+    auto r = store_.post_cdr(body, key);
+    auto res = from_result(r);
+    if (r.code == 1000) {
+      res.result(http::status::created);
+      if (c.cdr_location_header) res.set(http::field::location, base() + "/2.1.1/cdrs/" + key);
+    }
+    return res;
   }
 
   response paged(const std::vector<json>& all, const query_list& q, const legacy_config& c, const std::string& module) {
@@ -214,6 +239,7 @@ class legacy_sim final : public sim_server {
   mutable std::mutex mu_;
   legacy_config cfg_;
   std::vector<json> seed_;
+  std::map<std::string, std::vector<json>> module_seeds_;
   std::string seg_;
   object_store store_{false};
 };
@@ -226,9 +252,11 @@ int main(int argc, char** argv) try {
   std::signal(SIGPIPE, SIG_IGN);
   args a(argc, argv);
   if (a.has("--help")) {
-    std::cout << "ocpi-legacy-sim --port N --role CPO|EMSP --country CC --party PID --token-accepted T --token-to-bridge T\n"
-                 "                --bridge-versions-url URL --seed-locations FILE --page-limit N [--no-pagination-headers]\n"
-                 "                [--tls-cert PEM --tls-key PEM] [--ca-file PEM] [--business-name NAME] [--public-url URL]\n";
+    std::cout
+        << "ocpi-legacy-sim --port N --role CPO|EMSP --country CC --party PID --token-accepted T --token-to-bridge T\n"
+           "                --bridge-versions-url URL --seed-locations FILE --page-limit N [--no-pagination-headers] "
+           "[--with-tariffs]\n"
+           "                [--tls-cert PEM --tls-key PEM] [--ca-file PEM] [--business-name NAME] [--public-url URL]\n";
     return 0;
   }
   legacy_config c;
@@ -242,6 +270,7 @@ int main(int argc, char** argv) try {
   c.bridge_versions_url = a.get("--bridge-versions-url", cpo ? "http://127.0.0.1:8211/ocpi/emsp/versions" : "http://127.0.0.1:8211/ocpi/cpo/versions");
   c.page_limit = static_cast<std::size_t>(a.get_int("--page-limit", 100));
   c.pagination_headers = !a.has("--no-pagination-headers");
+  c.with_tariffs = a.has("--with-tariffs");
   c.public_url = a.get("--public-url");
 
   server_options o;

@@ -392,6 +392,25 @@ std::optional<json> object_store::get_cdr(const std::string& key) {
   return it->second;
 }
 
+std::vector<json> object_store::list(const std::string& module) const {
+  std::lock_guard lk(mu_);
+  std::vector<json> out;
+  const std::string prefix = module + "|";
+  for (auto& [k, v] : objects_)
+    if (k.rfind(prefix, 0) == 0) out.push_back(v);
+  return out;
+}
+
+bool object_store::has_location(const std::string& cc, const std::string& pid, const std::string& id) const {
+  std::lock_guard lk(mu_);
+  return objects_.count(to_lower("locations|" + cc + "|" + pid + "|" + id)) != 0;
+}
+
+void object_store::clear() {
+  std::lock_guard lk(mu_);
+  objects_.clear();
+}
+
 json object_store::dump() const {
   std::lock_guard lk(mu_);
   json out = json::object();

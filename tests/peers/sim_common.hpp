@@ -91,6 +91,11 @@ class object_store {
   // A pushed Token by uid, whoever owns it (the hub's real-time authorization).
   std::optional<json> find_token(const std::string& uid) const;
   std::optional<json> get_cdr(const std::string& key);
+  // Every stored object of one module ("sessions", "cdrs", "tariffs", ...), in key order.
+  std::vector<json> list(const std::string& module) const;
+  // True when a Location (cc, pid, id) was pushed.
+  bool has_location(const std::string& cc, const std::string& pid, const std::string& id) const;
+  void clear();
   json dump() const;
  private:
   bool v221_;

@@ -311,10 +311,12 @@ def parse_link_next(link_header):
 
 # ---- the world ------------------------------------------------------------------------------------------
 class World:
-    def __init__(self, tls=None, static_tokens=True):
-        """static_tokens=False: the bridge's config has no tokens; the peers must register."""
+    def __init__(self, tls=None, static_tokens=True, emsp_args=()):
+        """static_tokens=False: the bridge's config has no tokens; the peers must register.
+        `emsp_args`: extra command-line flags for the legacy eMSP simulator (e.g. --with-tariffs)."""
         self.tls = Binaries.tls if tls is None else tls
         self.static_tokens = static_tokens
+        self.emsp_args = list(emsp_args)
         self.config_paths = {}
         self.workdir = tempfile.mkdtemp(prefix="ocpi-e2e-")
         self.procs = {}
@@ -375,7 +377,8 @@ class World:
                     "--page-limit", "100"],
             "emsp": [Binaries.legacy_sim, "--port", "0", "--role", "EMSP", "--country", EMSP["country_code"],
                      "--party", EMSP["party_id"], "--business-name", EMSP["name"],
-                     "--token-accepted", EMSP["token_bridge_sends"], "--token-to-bridge", EMSP["token_legacy_sends"]],
+                     "--token-accepted", EMSP["token_bridge_sends"], "--token-to-bridge", EMSP["token_legacy_sends"],
+                     *self.emsp_args],
         }
         for name, cmd in specs.items():
             proc = Proc(f"{name}-sim", cmd + tls_args, self.workdir)
@@ -594,6 +597,13 @@ versions_url = "{self.sim_url('emsp')}/ocpi/emsp/versions"
                 raise AssertionError(f"{sim}-sim did not receive {count} x {method} {path} within {timeout:.0f}s; "
                                      f"it received:\n  {seen}")
             time.sleep(0.05)
+
+
+def fresh_start(testcase, world):
+    """setUp of an end-to-end case: the bridge still runs and the simulators' logs are empty."""
+    if not world.bridge.alive():
+        testcase.fail(f"the bridge is not running any more\n{world.bridge.diagnostics()}")
+    world.clear_all()
 
 
 def summary(requests):

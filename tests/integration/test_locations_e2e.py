@@ -51,9 +51,7 @@ class Base(unittest.TestCase):
     maxDiff = None
 
     def setUp(self):
-        if not W.bridge.alive():
-            self.fail(f"the bridge is not running any more\n{W.bridge.diagnostics()}")
-        W.clear_all()
+        h.fresh_start(self, W)
 
     def assertTransportOk(self, r):
         if r.error:

@@ -19,20 +19,12 @@ route_result read_back(runtime& rt, exchange& ex, const legacy_config& cpo, std:
   const auto target = parse_url(link->url);
   if (!target) co_return envelope_response(ex, 502, status::server_error, "IOP handed out an unusable CDR URL", "{}");
   auto hop = co_await call_iop(rt, ex, http::verb::get, *target, {}, me.id, rt.cfg.mapping.iop);
-  std::string data;
-  if (hop.up.ok() && hop.env && hop.env->status_code < 2000 && !hop.env->data.empty()) {
-    translate_request tr{.kind = object_kind::cdr,
-                         .dir = direction::down,
-                         .legacy = &me,
-                         .owner = link->owner,
-                         .to = recipient::legacy_cpo};
-    auto t = translate(tr, hop.env->data, rt.state);
-    if (!t.ok())
-      co_return envelope_response(ex, 502, status::server_error, "IOP answer not translatable: " + t.err->describe(),
-                                  "{}");
-    data = std::move(t.body);
-  }
-  co_return relay_iop_answer(rt, ex, hop.up, hop.env, data, true);
+  const translate_request tr{.kind = object_kind::cdr,
+                             .dir = direction::down,
+                             .legacy = &me,
+                             .owner = link->owner,
+                             .to = recipient::legacy_cpo};
+  co_return relay_iop_object(rt, ex, hop, tr);
 }
 
 // D1: the CDR up-converted and POSTed; IOP's `Location` is replaced by a bridge URL (§3.5.7).

@@ -34,6 +34,18 @@ boost::asio::awaitable<hop_result> send(runtime& rt, exchange& ex, request req, 
 
 }  // namespace
 
+response relay_iop_object(runtime& rt, exchange& ex, const hop_result& hop, const translate_request& tr) {
+  std::string data;
+  if (hop.up.ok() && hop.env && hop.env->status_code < 2000 && !hop.env->data.empty()) {
+    auto t = translate(tr, hop.env->data, rt.state);
+    if (!t.ok())
+      return envelope_response(ex, 502, status::server_error, "IOP answer not translatable: " + t.err->describe(),
+                               "{}");
+    data = std::move(t.body);
+  }
+  return relay_iop_answer(rt, ex, hop.up, hop.env, data, true);
+}
+
 boost::asio::awaitable<hop_result> call_iop(runtime& rt, exchange& ex, http::verb method, const url& target,
                                             std::string body, const party& from, const party& to,
                                             std::chrono::milliseconds timeout) {

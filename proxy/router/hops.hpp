@@ -20,6 +20,10 @@ inline bool accepted(const hop_result& h) {
   return h.up.ok() && h.env && h.env->status_code >= 1000 && h.env->status_code < 2000 && h.up.res.result_int() < 300;
 }
 
+// ToIOP checks (L3, S3, D2, F4): IOP's answer to a GET object, its data translated by `tr` when
+// IOP found the object; an answer that cannot be translated is HTTP 502 + 3000.
+response relay_iop_object(runtime& rt, exchange& ex, const hop_result& hop, const translate_request& tr);
+
 // `timeout` 0 = bridge.upstream_timeout (real-time authorization passes authorize_timeout).
 boost::asio::awaitable<hop_result> call_iop(runtime& rt, exchange& ex, http::verb method, const url& target,
                                             std::string body, const party& from, const party& to,

@@ -50,14 +50,10 @@ route_result locations_from_legacy_cpo(runtime& rt, exchange& ex, const legacy_c
 
   if (is_get) {
     auto hop = co_await call_iop(rt, ex, http::verb::get, *target, {}, me.id, rt.cfg.mapping.iop);
-    std::string data;
-    if (hop.up.ok() && hop.env && hop.env->status_code < 2000 && !hop.env->data.empty()) {
-      // L3: the CPO's own data coming back: no eMSP emulations (recipient legacy_cpo).
-      auto t = translate_body(rt, kind, direction::down, input_shape::object, &me, owner, recipient::legacy_cpo, hop.env->data, 0);
-      if (!t.ok()) co_return envelope_response(ex, 502, status::server_error, "IOP answer not translatable: " + t.err->describe(), "{}");
-      data = std::move(t.body);
-    }
-    co_return relay_iop_answer(rt, ex, hop.up, hop.env, data, true);
+    // L3: the CPO's own data coming back: no eMSP emulations (recipient legacy_cpo).
+    const translate_request tr{
+        .kind = kind, .dir = direction::down, .legacy = &me, .owner = owner, .to = recipient::legacy_cpo};
+    co_return relay_iop_object(rt, ex, hop, tr);
   }
 
   std::string& body = ex.in.req.body();

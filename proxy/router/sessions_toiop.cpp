@@ -25,22 +25,13 @@ translate_request up_request(const legacy_party& me, const party& owner, input_s
 route_result check_session(runtime& rt, exchange& ex, const legacy_config& cpo, const url& target, const party& owner) {
   const legacy_party& me = rt.party_of(cpo);
   auto hop = co_await call_iop(rt, ex, http::verb::get, target, {}, me.id, rt.cfg.mapping.iop);
-  std::string data;
-  if (hop.up.ok() && hop.env && hop.env->status_code < 2000 && !hop.env->data.empty()) {
+  if (accepted(hop) && !hop.env->data.empty()) {
     const std::string location_id = string_at(hop.env->data, {"location_id"}).value_or("");
     co_await ensure_location_from_legacy_cpo(rt, ex, cpo, location_id);
-    translate_request tr{.kind = object_kind::session,
-                         .dir = direction::down,
-                         .legacy = &me,
-                         .owner = owner,
-                         .to = recipient::legacy_cpo};
-    auto t = translate(tr, hop.env->data, rt.state);
-    if (!t.ok())
-      co_return envelope_response(ex, 502, status::server_error, "IOP answer not translatable: " + t.err->describe(),
-                                  "{}");
-    data = std::move(t.body);
   }
-  co_return relay_iop_answer(rt, ex, hop.up, hop.env, data, true);
+  const translate_request tr{
+      .kind = object_kind::session, .dir = direction::down, .legacy = &me, .owner = owner, .to = recipient::legacy_cpo};
+  co_return relay_iop_object(rt, ex, hop, tr);
 }
 
 // S2 (§3.4.6): the translated PATCH merged into the last full Session sent, PUT (PUT_MERGED) or

@@ -44,15 +44,7 @@ std::optional<std::string> merged_tariff_211(runtime& rt, exchange& ex, const le
 // F4: the CPO's own Tariff back from IOP, without the eMSP extensions.
 route_result check_tariff(runtime& rt, exchange& ex, const legacy_party& me, const url& target, const party& owner) {
   auto hop = co_await call_iop(rt, ex, http::verb::get, target, {}, me.id, rt.cfg.mapping.iop);
-  std::string data;
-  if (hop.up.ok() && hop.env && hop.env->status_code < 2000 && !hop.env->data.empty()) {
-    auto t = translate(tariff_request(me, owner, direction::down, input_shape::object), hop.env->data, rt.state);
-    if (!t.ok())
-      co_return envelope_response(ex, 502, status::server_error, "IOP answer not translatable: " + t.err->describe(),
-                                  "{}");
-    data = std::move(t.body);
-  }
-  co_return relay_iop_answer(rt, ex, hop.up, hop.env, data, true);
+  co_return relay_iop_object(rt, ex, hop, tariff_request(me, owner, direction::down, input_shape::object));
 }
 
 // F3: forwarded; the cached copy stops being a PATCH base. 2.2.1 advises against deleting a

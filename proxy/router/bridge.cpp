@@ -143,7 +143,14 @@ awaitable<response> route_legacy(runtime& rt, exchange& ex, const segments& seg)
 
 }  // namespace
 
-bridge::bridge(const bridge_config& cfg, shared_state& state, upstream_pool& upstream) : rt_(cfg, state, upstream) {}
+bridge::bridge(const bridge_config& cfg, shared_state& state, upstream_pool& upstream) : rt_(cfg, state, upstream) {
+  // What the store kept (MAPPING §5.1, §5.8): the last good directories serve at once, discovery
+  // refreshes them; CDR links and Tariff deliveries stay valid across the restart.
+  std::vector<std::string> connections;
+  for (const auto& l : cfg.legacy) connections.push_back(connection_key(l.party.id));
+  rt_.dirs.attach(state, std::move(connections));
+  rt_.tables.attach(state);
+}
 
 awaitable<void> bridge::command_deadlines() { co_await command_deadline_loop(rt_); }
 

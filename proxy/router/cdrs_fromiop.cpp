@@ -7,6 +7,7 @@
 #include "proxy/router/hops.hpp"
 #include "proxy/router/json_edit.hpp"
 #include "proxy/router/location_fetch.hpp"
+#include "proxy/router/peers.hpp"
 #include "proxy/router/pulls.hpp"
 #include "proxy/router/routes.hpp"
 
@@ -26,7 +27,7 @@ void hand_out_location(runtime& rt, exchange& ex, response& res, const upstream_
     ex.note = "legacy eMSP answered without a Location header: assumed " + at_legacy;
   }
   const std::string opaque = rt.tables.add_cdr_link(
-      {.url = at_legacy, .legacy_index = rt.legacy_index(emsp), .at_iop = false, .owner = owner, .owner_id = owner_id});
+      {.url = at_legacy, .legacy = connection_key(emsp.party.id), .at_iop = false, .owner = owner, .owner_id = owner_id});
   res.set(http::field::location, rt.hub_base + "/ocpi/2.2.1/cdrs-created/" + opaque);
 }
 
@@ -98,8 +99,10 @@ route_result cdr_created_get(runtime& rt, exchange& ex, const segments& rest) {
   if (ex.in.req.method() != http::verb::get)
     co_return envelope_response(ex, 405, status::client_error, "method not allowed");
   const auto link = rest.size() == 1 ? rt.tables.cdr_link_of(rest[0]) : std::nullopt;
-  if (!link || link->at_iop) co_return envelope_response(ex, 404, status::client_error, "unknown CDR");
-  const legacy_config& emsp = rt.cfg.legacy[link->legacy_index];
+  // A link whose legacy connection left the configuration since is as unknown as a made-up one.
+  const auto index = link && !link->at_iop ? legacy_index_of(rt, link->legacy) : std::nullopt;
+  if (!index) co_return envelope_response(ex, 404, status::client_error, "unknown CDR");
+  const legacy_config& emsp = rt.cfg.legacy[*index];
   ex.legacy = &emsp;
   const legacy_party& me = rt.party_of(emsp);
   const auto target = parse_url(link->url);

@@ -14,7 +14,7 @@ route_result read_back(runtime& rt, exchange& ex, const legacy_config& cpo, std:
   const legacy_party& me = rt.party_of(cpo);
   const auto link = rt.tables.cdr_link_of(opaque);
   // Another connection's link is as unknown to this caller as a made-up one.
-  if (!link || !link->at_iop || link->legacy_index != rt.legacy_index(cpo))
+  if (!link || !link->at_iop || link->legacy != connection_key(cpo.party.id))
     co_return envelope_response(ex, 404, status::client_error, "unknown CDR", "{}");
   const auto target = parse_url(link->url);
   if (!target) co_return envelope_response(ex, 502, status::server_error, "IOP handed out an unusable CDR URL", "{}");
@@ -49,7 +49,7 @@ route_result post_cdr(runtime& rt, exchange& ex, const legacy_config& cpo) {
     co_return res;
   }
   const std::string opaque = rt.tables.add_cdr_link({.url = std::string(at_iop->value()),
-                                                     .legacy_index = rt.legacy_index(cpo),
+                                                     .legacy = connection_key(me.id),
                                                      .at_iop = true,
                                                      .owner = me.id,
                                                      .owner_id = cdr_id});

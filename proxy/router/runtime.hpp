@@ -27,7 +27,7 @@ struct runtime {
   directories dirs;
   std::string hub_base;     // e.g. "https://bridge.example.com" (no trailing slash)
   std::string legacy_base;
-  flow_tables tables;  // CDR links, Tariff variants (memory only, see flow_tables.hpp)
+  flow_tables tables;  // CDR links, Tariff variants and deliveries (see flow_tables.hpp)
   std::shared_ptr<const client_tls> iop_tls;                 // null: plain http or system defaults
   std::vector<std::shared_ptr<const client_tls>> legacy_tls;  // by legacy index
   std::string admin_token;  // the secret `ocpi-bridge admin` presents (<data_dir>/admin.token)

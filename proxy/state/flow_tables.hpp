@@ -2,9 +2,9 @@
 // Tables the Sessions/CDRs/Tariffs flows keep besides the shared caches of shared_state:
 // the CDR `Location` URLs handed out (MAPPING §3.5.7, §5.2), the per-eMSP Tariff variants
 // (§3.6.7, §5.3) and what each legacy eMSP was sent, and the CPO-side Tariff deletions (§3.6.6).
-// In memory only, under one mutex never held across I/O. They belong in the persistent store
-// once it exists; until then a restart forgets them (a D2/D5 GET on an old URL answers 404, a
-// Tariff variant is recomputed from what arrives next).
+// Served from memory under one mutex never held across I/O; once attach()ed to the shared_state,
+// every change is also written through to the persistent store (as opaque flow_rows), so a
+// restart keeps the CDR URLs handed out and what each legacy eMSP was sent (MAPPING §5).
 #include <cstddef>
 #include <deque>
 #include <map>
@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "ocpi/options.hpp"
+#include "proxy/state/records.hpp"
 
 namespace ocpi::proxy {
 
@@ -30,19 +31,25 @@ struct tariff_variant {
 // "CC*PID" upper-cased, the form `tariff_variant::target` uses.
 std::string operator_key(const party& p);
 
+class shared_state;
+
 class flow_tables {
  public:
   // A CDR URL of the other side, behind an opaque bridge URL (§3.5.7).
   struct cdr_link {
     std::string url;               // where the CDR really is (IOP's or the legacy eMSP's URL)
-    std::size_t legacy_index = 0;  // the legacy connection the CDR went through
+    std::string legacy;            // the legacy connection the CDR went through (connection_key)
     bool at_iop = true;            // D1 (IOP's URL, GET by the legacy CPO) or D4 (legacy URL, GET by IOP)
     party owner;                   // the CDR's owner (CPO)
     std::string owner_id;          // the CDR id its owner gave
   };
 
-  // `max_cdr_links`: the oldest links are forgotten beyond it (memory bound until links persist).
+  // `max_cdr_links`: the oldest links are forgotten beyond it (memory and disk bound).
   explicit flow_tables(std::size_t max_cdr_links = 100000) : max_cdr_links_(max_cdr_links) {}
+
+  // Loads what `state`'s store held and writes every later change through to it. Call once,
+  // before serving, after state.attach(); without it the tables live in memory only.
+  void attach(shared_state& state);
 
   std::string add_cdr_link(cdr_link link);  // returns the opaque id (128-bit random, §1.2.3)
   std::optional<cdr_link> cdr_link_of(std::string_view opaque) const;
@@ -63,7 +70,11 @@ class flow_tables {
   bool tariff_deleted(const party& owner, std::string_view id) const;
 
  private:
+  void restore(const flow_row& row);  // caller holds mutex_
+  void persist(std::string_view table, const std::string& key, std::optional<std::string> value);  // mutex_ held
+
   mutable std::mutex mutex_;
+  shared_state* state_ = nullptr;  // null: memory only
   std::size_t max_cdr_links_;
   std::map<std::string, cdr_link, std::less<>> cdr_links_;
   std::deque<std::string> cdr_link_order_;

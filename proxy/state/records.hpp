@@ -32,4 +32,12 @@ struct pending_command {
   std::string state = "PENDING";   // PENDING | DONE | TIMED_OUT
 };
 
+// A row another component keeps in the store without the store knowing its shape (flow_tables:
+// CDR links, Tariff variants and deliveries). `table` + `key` identify it; `value` is opaque text.
+struct flow_row {
+  std::string table;
+  std::string key;
+  std::string value;
+};
+
 }  // namespace ocpi::proxy

@@ -3,6 +3,8 @@
 #include <simdjson.h>
 #include <spdlog/spdlog.h>
 
+#include <utility>
+
 #include "proxy/pipeline/envelope.hpp"
 #include "proxy/state/state_store.hpp"
 #include "proxy/state/store_writer.hpp"
@@ -208,8 +210,33 @@ std::optional<std::string> shared_state::endpoint_directory(std::string_view con
 
 void shared_state::set_endpoint_directory(std::string_view connection, std::string json) {
   std::lock_guard lock(mutex_);
+  // Discovery refreshes rewrite the same directory: only a change becomes a write.
+  if (auto it = endpoint_directories_.find(connection); it != endpoint_directories_.end() && it->second == json) return;
   record([conn = std::string(connection), json](state_store& s) { s.put_endpoint_directory(conn, json); });
   endpoint_directories_.insert_or_assign(std::string(connection), std::move(json));
+}
+
+void shared_state::erase_endpoint_directory(std::string_view connection) {
+  std::lock_guard lock(mutex_);
+  if (auto it = endpoint_directories_.find(connection); it != endpoint_directories_.end()) {
+    endpoint_directories_.erase(it);
+    record([conn = std::string(connection)](state_store& s) { s.erase_endpoint_directory(conn); });
+  }
+}
+
+void shared_state::put_flow_row(flow_row row) {
+  std::lock_guard lock(mutex_);
+  record([row = std::move(row)](state_store& s) { s.put_flow_row(row); });
+}
+
+void shared_state::erase_flow_row(std::string table, std::string key) {
+  std::lock_guard lock(mutex_);
+  record([table = std::move(table), key = std::move(key)](state_store& s) { s.erase_flow_row(table, key); });
+}
+
+std::vector<flow_row> shared_state::take_loaded_flow_rows() {
+  std::lock_guard lock(mutex_);
+  return std::exchange(loaded_flow_rows_, {});
 }
 
 // --- persistence ---------------------------------------------------------------------------
@@ -244,6 +271,7 @@ void shared_state::restore(state_snapshot& snap) {
   for (const auto& e : snap.exposed_locations) inner_.restore_exposed_location(e.key, e.exposed);
   for (const auto& e : snap.exposed_cdrs) inner_.restore_exposed_cdr(e.key, e.exposed);
   for (const auto& h : snap.long_ids) inner_.restore_long_id(h.hashed, h.original);
+  loaded_flow_rows_ = std::move(snap.flow_rows);
 }
 
 void shared_state::detach() {

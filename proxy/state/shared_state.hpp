@@ -92,6 +92,14 @@ class shared_state final : public mapping_context, private context_listener {
   // --- endpoint directories (MAPPING §5.1): the last good one per connection, as JSON --------
   std::optional<std::string> endpoint_directory(std::string_view connection) const;
   void set_endpoint_directory(std::string_view connection, std::string json);
+  void erase_endpoint_directory(std::string_view connection);
+
+  // --- rows kept for another component (flow_tables), persisted as they are -----------------
+  // Only written through to the store: the owner keeps its own copy in memory and takes what the
+  // store held at start-up once, with take_loaded_flow_rows().
+  void put_flow_row(flow_row row);
+  void erase_flow_row(std::string table, std::string key);
+  std::vector<flow_row> take_loaded_flow_rows();
 
   // --- persistence (MAPPING §5, §5.8) -------------------------------------------------------
   // Loads everything `store` holds into memory, then queues every later mutation to a writer
@@ -125,6 +133,7 @@ class shared_state final : public mapping_context, private context_listener {
   std::map<std::string, std::string, std::less<>> registration_tokens_;  // token -> connection
   std::map<std::string, pending_command, std::less<>> pending_;
   std::map<std::string, std::string, std::less<>> endpoint_directories_;
+  std::vector<flow_row> loaded_flow_rows_;
   std::string fixed_now_;
   std::unique_ptr<store_writer> writer_;  // null: in memory only
 };

@@ -10,7 +10,7 @@ namespace {
 
 // Append-only: a released migration is never edited, a schema change is a new entry. Key
 // columns compare with NOCASE because OCPI ids are CiStrings (MAPPING §0.2 rule 8).
-constexpr std::array<const char*, 2> migration_sql = {
+constexpr std::array<const char*, 3> migration_sql = {
     // 1: the router's own tables (credentials per connection §2.5, pending commands §5.4, §4.15).
     R"sql(
 CREATE TABLE credentials (
@@ -42,6 +42,12 @@ CREATE TABLE exposed_cdr_ids (
   exposed TEXT PRIMARY KEY COLLATE NOCASE, country_code TEXT NOT NULL, party_id TEXT NOT NULL,
   id TEXT NOT NULL) STRICT;
 CREATE TABLE long_id_hashes (hashed TEXT PRIMARY KEY COLLATE NOCASE, original TEXT NOT NULL) STRICT;
+)sql",
+    // 3: the flows' own tables (CDR links §3.5.7, Tariff variants and deliveries §3.6.7), opaque rows
+    // whose keys flow_tables has already normalised (upper case), hence no NOCASE here.
+    R"sql(
+CREATE TABLE flow_rows (
+  tbl TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (tbl, key)) STRICT;
 )sql",
 };
 
@@ -157,6 +163,9 @@ state_snapshot sqlite_store::load() {
   for (auto& s = db_.prepare("SELECT country_code, party_id, id, exposed FROM exposed_cdr_ids"); s.step();)
     out.exposed_cdrs.push_back({{{s.text(0), s.text(1)}, s.text(2)}, s.text(3)});
   for (auto& s = db_.prepare("SELECT hashed, original FROM long_id_hashes"); s.step();) out.long_ids.push_back({s.text(0), s.text(1)});
+  // rowid order = write order: the CDR link bound forgets the oldest first, also after a restart.
+  for (auto& s = db_.prepare("SELECT tbl, key, value FROM flow_rows ORDER BY rowid"); s.step();)
+    out.flow_rows.push_back({s.text(0), s.text(1), s.text(2)});
   return out;
 }
 
@@ -192,6 +201,10 @@ void sqlite_store::put_endpoint_directory(const std::string& connection, const s
   db_.prepare("INSERT OR REPLACE INTO endpoint_directories VALUES (?1, ?2)").bind(1, connection).bind(2, json).run();
 }
 
+void sqlite_store::erase_endpoint_directory(const std::string& connection) {
+  db_.prepare("DELETE FROM endpoint_directories WHERE connection = ?1").bind(1, connection).run();
+}
+
 void sqlite_store::put_object(const stored_object& o) {
   db_.prepare("INSERT OR REPLACE INTO cached_objects VALUES (?1, ?2, ?3)")
       .bind(1, kind_name(o.kind)).bind(2, o.key).bind(3, o.json).run();
@@ -216,6 +229,14 @@ void sqlite_store::put_exposed_cdr(const stored_id& e) {
 
 void sqlite_store::put_long_id(const stored_hash& h) {
   db_.prepare("INSERT OR REPLACE INTO long_id_hashes VALUES (?1, ?2)").bind(1, h.hashed).bind(2, h.original).run();
+}
+
+void sqlite_store::put_flow_row(const flow_row& r) {
+  db_.prepare("INSERT OR REPLACE INTO flow_rows VALUES (?1, ?2, ?3)").bind(1, r.table).bind(2, r.key).bind(3, r.value).run();
+}
+
+void sqlite_store::erase_flow_row(const std::string& table, const std::string& key) {
+  db_.prepare("DELETE FROM flow_rows WHERE tbl = ?1 AND key = ?2").bind(1, table).bind(2, key).run();
 }
 
 }  // namespace ocpi::proxy

@@ -34,11 +34,14 @@ class sqlite_store final : public state_store {
   void put_pending(const pending_command& cmd) override;
   void put_last_status(const std::string& key, const std::string& status) override;
   void put_endpoint_directory(const std::string& connection, const std::string& json) override;
+  void erase_endpoint_directory(const std::string& connection) override;
   void put_object(const stored_object& o) override;
   void put_authorization(const stored_authorization& a) override;
   void put_exposed_location(const stored_id& e) override;
   void put_exposed_cdr(const stored_id& e) override;
   void put_long_id(const stored_hash& h) override;
+  void put_flow_row(const flow_row& r) override;
+  void erase_flow_row(const std::string& table, const std::string& key) override;
 
  private:
   void configure();

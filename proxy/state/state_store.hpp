@@ -47,6 +47,7 @@ struct state_snapshot {
   std::vector<stored_id> exposed_locations;
   std::vector<stored_id> exposed_cdrs;
   std::vector<stored_hash> long_ids;
+  std::vector<flow_row> flow_rows;  // in write order
 };
 
 class state_store {
@@ -69,11 +70,14 @@ class state_store {
   virtual void put_pending(const pending_command& cmd) = 0;  // new command or state change
   virtual void put_last_status(const std::string& key, const std::string& status) = 0;
   virtual void put_endpoint_directory(const std::string& connection, const std::string& json) = 0;
+  virtual void erase_endpoint_directory(const std::string& connection) = 0;
   virtual void put_object(const stored_object& o) = 0;
   virtual void put_authorization(const stored_authorization& a) = 0;
   virtual void put_exposed_location(const stored_id& e) = 0;
   virtual void put_exposed_cdr(const stored_id& e) = 0;
   virtual void put_long_id(const stored_hash& h) = 0;
+  virtual void put_flow_row(const flow_row& r) = 0;
+  virtual void erase_flow_row(const std::string& table, const std::string& key) = 0;
 };
 
 }  // namespace ocpi::proxy

@@ -202,3 +202,30 @@ TEST_CASE("data dir: created if missing, and one bridge at a time") {
   first.reset();
   CHECK_NOTHROW(data_dir_lock{data});
 }
+
+TEST_CASE("state store: schema 2 (before flow rows) is migrated, data kept") {
+  temp_dir dir;
+  const std::string db = dir.file("bridge.sqlite3");
+  {
+    raw_db raw(db);  // what the bridge with migrations 1 and 2 left behind
+    raw.exec(sqlite_store::migrations()[0]);
+    raw.exec(sqlite_store::migrations()[1]);
+    raw.exec("INSERT INTO endpoint_directories VALUES ('iop','{}')");
+    raw.exec("PRAGMA user_version = 2");
+  }
+  {
+    auto s = open_state(db);
+    CHECK(s->endpoint_directory("iop") == "{}");
+    s->put_flow_row({"tariff_sent", "K2", "second"});
+    s->put_flow_row({"tariff_sent", "K1", "first"});
+    s->erase_endpoint_directory("iop");
+  }
+  raw_db raw(db);
+  CHECK(raw.count("flow_rows") == 2);
+  CHECK(raw.count("endpoint_directories") == 0);
+  sqlite_store store(db);
+  const auto snap = store.load();
+  REQUIRE(snap.flow_rows.size() == 2);
+  CHECK(snap.flow_rows[0].key == "K2");  // write order, not key order
+  CHECK(snap.flow_rows[1].value == "first");
+}

@@ -92,11 +92,14 @@ class recording_store final : public state_store {
   void put_pending(const pending_command& c) override { note("put_pending:" + c.id + ":" + c.state); }
   void put_last_status(const std::string& k, const std::string& s) override { note("put_last_status:" + k + ":" + s); }
   void put_endpoint_directory(const std::string& c, const std::string&) override { note("put_endpoint_directory:" + c); }
+  void erase_endpoint_directory(const std::string& c) override { note("erase_endpoint_directory:" + c); }
   void put_object(const stored_object& o) override { note("put_object:" + o.key); }
   void put_authorization(const stored_authorization& a) override { note("put_authorization:" + a.key); }
   void put_exposed_location(const stored_id& e) override { note("put_exposed_location:" + e.exposed); }
   void put_exposed_cdr(const stored_id& e) override { note("put_exposed_cdr:" + e.exposed); }
   void put_long_id(const stored_hash& h) override { note("put_long_id:" + h.hashed); }
+  void put_flow_row(const flow_row& r) override { note("put_flow_row:" + r.table + ":" + r.key); }
+  void erase_flow_row(const std::string& t, const std::string& k) override { note("erase_flow_row:" + t + ":" + k); }
 
  private:
   void note(std::string call) {

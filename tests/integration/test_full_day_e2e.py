@@ -82,17 +82,11 @@ def tearDownModule():
 
 
 # ---- helpers ----------------------------------------------------------------------------------------
-def data(module, name):
-    with open(os.path.join(h.REPO, "tests", "data", module, name), encoding="utf-8") as f:
-        return json.load(f)
+data = h.load_data
 
 
 def token_a(connection):
-    code, out, err = W.bridge_admin("token-a", connection)
-    if code != 0:
-        raise AssertionError(f"admin token-a {connection} failed ({code}): {err}")
-    lines = dict(line.split(" ", 1) for line in out.strip().splitlines())
-    return lines["TOKEN_A"], lines["VERSIONS_URL"]
+    return W.token_a(connection)
 
 
 def register(sim, token, versions_url):
@@ -107,14 +101,7 @@ def received(sim, method, path):
     return [r for r in W.requests(sim) if r["method"] == method and r["path"] == path]
 
 
-def until_ready(call, timeout=10.0):
-    """Right after a restart the bridge rediscovers the peers' endpoints (503 meanwhile)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        r = call()
-        if r.status != 503 or time.monotonic() > deadline:
-            return r
-        time.sleep(0.2)
+until_ready = h.until_ready
 
 
 def bridge_log_lines(pattern):

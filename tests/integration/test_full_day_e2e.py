@@ -6,11 +6,11 @@ continuous day per direction, each step using the state the previous steps left,
 the bridge in the middle of each day. The bridge starts WITHOUT static tokens: every peer registers.
 
   A  legacy CPO (BE*BEC) <-> hub: registrations, Location + Tariff, a Token from the hub, real-time
-     authorization, START_SESSION and its result, Session PUT/PATCHes, SIGKILL + restart, STOP_SESSION
-     and its result, the CDR.
+     authorization, START_SESSION and its result, Session PUT/PATCHes, STOP_SESSION, SIGKILL +
+     restart, the STOP result and the last PATCH, the CDR.
   B  hub <-> legacy eMSP (FR*EMP): registration, the eMSP's Token to the hub, Locations and a Tariff
      from the hub, real-time authorization at the eMSP, START_SESSION and its result, Session
-     PUT/PATCHes, SIGKILL + restart, STOP_SESSION and its result, the CDR.
+     PUT/PATCHes, STOP_SESSION, SIGKILL + restart, a PATCH and the STOP result, the CDR.
   C  TIMEOUT synthesis both ways (commands.timeout_grace_s) and late callbacks (MAPPING §3.3.2).
   D  bad input and faults: unknown callbacks, authorization references never seen, a legacy backend
      answering garbage — OCPI status, HTTP code, a log line with the correlation id, state intact.
@@ -478,8 +478,16 @@ class B_LegacyEmspDay(Base):
                                 f"2.1.1 PATCH {i + 1} received by the eMSP")
 
     def test_b07_sigkill_in_the_middle_of_the_day(self):
+        # The driver stops from the eMSP's app; the bridge dies before IOP reports the result.
+        cmd = {"response_url": W.sim_url("emsp") + f"{EMSP_SIM}/commands/STOP_SESSION/day-b-2", "session_id": "DAY-B-S1"}
+        r = self.emsp("POST", "/commands/STOP_SESSION", cmd)
+        self.assertOcpi(r, 200, 1000, "C1 STOP_SESSION")
+        sent = W.wait_requests("hub", "POST", f"{HUB_RX}/commands/STOP_SESSION")[0]
+        self.assertEqual(sent["body"]["session_id"], "DAY-B-S1")
+        B["stop_callback"], B["stop_cid"] = sent["body"]["response_url"], sent["headers"]["x-correlation-id"]
         status = sigkill_and_restart(self)
         self.assertIn('"source": "handshake"', json.dumps(status), "registrations reloaded from the store")
+        self.assertGreaterEqual(status["pending_commands"], 1, status)
         r = until_ready(lambda: self.emsp("GET", "/credentials"))
         self.assertOcpi(r, 200, 1000, "the eMSP's exchanged token after the restart")
         r = until_ready(lambda: W.send("hub", "GET", "/ocpi/2.2.1"))
@@ -493,17 +501,13 @@ class B_LegacyEmspDay(Base):
         got = W.wait_requests("emsp", "PATCH", f"{EMSP_SIM}/sessions/BE/BEC/DAY-B-S1")[0]["body"]
         self.assertEqual([p["start_date_time"] for p in got["charging_periods"]],
                          ["2024-06-01T12:00:00Z", "2024-06-01T12:30:00Z", "2024-06-01T13:00:00Z"])
-        # STOP
-        cmd = {"response_url": W.sim_url("emsp") + f"{EMSP_SIM}/commands/STOP_SESSION/day-b-2", "session_id": "DAY-B-S1"}
-        r = self.emsp("POST", "/commands/STOP_SESSION", cmd)
-        self.assertOcpi(r, 200, 1000, "C1 STOP_SESSION")
-        sent = W.wait_requests("hub", "POST", f"{HUB_RX}/commands/STOP_SESSION")[0]
-        self.assertEqual(sent["body"]["session_id"], "DAY-B-S1")
-        r = W.send("hub", "POST", sent["body"]["response_url"], body={"result": "ACCEPTED"}, headers=TO_EMSP)
-        self.assertOcpi(r, 200, 1000, "C2 STOP result")
+        # IOP's result of the STOP sent before the SIGKILL reaches the eMSP's own response_url.
+        r = W.send("hub", "POST", on_new_port(B["stop_callback"]), body={"result": "ACCEPTED"}, headers=TO_EMSP)
+        self.assertOcpi(r, 200, 1000, "C2 STOP result after the restart")
         res = W.wait_requests("emsp", "POST", f"{EMSP_SIM}/commands/STOP_SESSION/day-b-2")[0]
         self.assertEqual(res["body"], {"result": "ACCEPTED"})
-        self.assertEqual(res["headers"]["x-correlation-id"], sent["headers"]["x-correlation-id"])
+        self.assertEqual(res["headers"]["x-correlation-id"], B["stop_cid"])
+        self.assertEqual(res["headers"]["authorization"], "Token " + EMSP_TOKEN)
         done = dict(self.session_221(), status="COMPLETED", end_date_time="2024-06-01T13:15:00Z", kwh=13,
                     last_updated="2024-06-01T13:15:01Z")
         self.assertOcpi(self.hub("PUT", "/emsp/sessions/BE/BEC/DAY-B-S1", done, to=FROM_CPO_TO_EMSP), 200, 1000, "final PUT")

@@ -189,7 +189,8 @@ class A_LegacyCpoDay(Base):
         self.assertEqual(len(A["cpo_token_c"]), 43)
         # Re-registration while registered: IOP's POST with its token is 405 (OCPI 2.2.1 §7.2.2), and a
         # used token A stays used.
-        r = W.send("hub", "POST", "/ocpi/2.2.1/credentials", body={"token": "x", "url": "http://127.0.0.1:1/v", "roles": []})
+        r = W.send("hub", "POST", "/ocpi/2.2.1/credentials",
+                   body={"token": "x", "url": "http://127.0.0.1:1/v", "roles": []})
         self.assertEqual(r.status, 405, r)
         again = register("cpo", token, versions_url)
         self.assertEqual((again.get("sim_status"), again.get("status")), (502, 401), f"token A is single use: {again}")
@@ -319,7 +320,8 @@ class A_LegacyCpoDay(Base):
         self.assertEqual(res["headers"]["x-correlation-id"], "day-a-stop")
         self.assertEqual(res["headers"]["authorization"], "Token " + h.b64(HUB_TOKEN))
         # The Session cache survived: the final PATCH is merged onto the pre-kill periods.
-        patch = {"status": "COMPLETED", "end_datetime": "2024-06-01T09:15:00Z", "kwh": 8.5, "last_updated": "2024-06-01T09:15:01Z"}
+        patch = {"status": "COMPLETED", "end_datetime": "2024-06-01T09:15:00Z", "kwh": 8.5,
+                 "last_updated": "2024-06-01T09:15:01Z"}
         self.assertOcpi(self.cpo("PATCH", "/sessions/BE/BEC/DAY-S1", patch), 200, 1000, "S2 after the restart")
         put = W.wait_requests("hub", "PUT", f"{HUB_RX}/sessions/BE/BEC/DAY-S1")[0]["body"]
         self.assertEqual((put["status"], put["end_date_time"], put["kwh"]), ("COMPLETED", "2024-06-01T09:15:00Z", 8.5))
@@ -332,9 +334,10 @@ class A_LegacyCpoDay(Base):
         loc.update(id="DAY1", evses=[dict(loc["evses"][0], connectors=loc["evses"][0]["connectors"][:1])])
         cdr = {"id": "DAY-CDR1", "start_date_time": "2024-06-01T08:00:00Z", "stop_date_time": "2024-06-01T09:15:00Z",
                "auth_id": DRIVER_A["contract_id"], "authorization_id": A["authorization"], "auth_method": "AUTH_REQUEST",
-               "location": loc, "currency": "EUR", "tariffs": [dict(data("tariffs", "tv18a_gireve_cpo_put.v211.json"), id="11")],
-               "charging_periods": [{"start_date_time": "2024-06-01T08:00:00Z", "dimensions": [{"type": "ENERGY", "volume": 8.5},
-                                                                                           {"type": "TIME", "volume": 1.25}]}],
+               "location": loc, "currency": "EUR",
+               "tariffs": [dict(data("tariffs", "tv18a_gireve_cpo_put.v211.json"), id="11")],
+               "charging_periods": [{"start_date_time": "2024-06-01T08:00:00Z",
+                                     "dimensions": [{"type": "ENERGY", "volume": 8.5}, {"type": "TIME", "volume": 1.25}]}],
                "total_cost": 25.5, "total_energy": 8.5, "total_time": 1.25, "last_updated": "2024-06-01T09:16:00Z"}
         r = self.cpo("POST", "/cdrs", cdr)
         self.assertOcpi(r, 201, 1000, "D1 POST")
@@ -394,7 +397,8 @@ class B_LegacyEmspDay(Base):
         got = W.wait_requests("emsp", "PUT", f"{EMSP_SIM}/locations/BE/BEC/GIR-0000042")[0]
         self.assertEqual(got["headers"]["authorization"], "Token " + EMSP_TOKEN)
         loc = got["body"]
-        self.assertEqual((loc["id"], loc["operator"]["name"], loc["evses"][0]["uid"], loc["evses"][0]["connectors"][0]["tariff_id"]),
+        self.assertEqual((loc["id"], loc["operator"]["name"], loc["evses"][0]["uid"],
+                          loc["evses"][0]["connectors"][0]["tariff_id"]),
                          ("GIR-0000042", "BE*BEC", "3256", "11"), "2.1.1 shape: Gireve id, EMI3 operator, one tariff_id")
         self.assertNotIn("publish", loc)
         path = f"/emsp/locations/{unpublished['country_code']}/{unpublished['party_id']}/{unpublished['id']}"
@@ -436,7 +440,8 @@ class B_LegacyEmspDay(Base):
         self.assertEqual(r.body["data"], {"result": "ACCEPTED"})
         sent = W.wait_requests("hub", "POST", f"{HUB_RX}/commands/START_SESSION")[0]
         body = sent["body"]
-        self.assertEqual((body["location_id"], body["evse_uid"], body["authorization_reference"], body["token"]["contract_id"]),
+        self.assertEqual((body["location_id"], body["evse_uid"], body["authorization_reference"],
+                          body["token"]["contract_id"]),
                          ("LOC1", "3256", B["authorization"], DRIVER_B["auth_id"]))
         self.assertIn("/ocpi/2.2.1/callbacks/", body["response_url"])
         cid = sent["headers"]["x-correlation-id"]
@@ -456,7 +461,8 @@ class B_LegacyEmspDay(Base):
                 "last_updated": "2024-06-01T12:00:05Z"}
 
     def test_b06_hub_sends_the_session_and_its_updates(self):
-        self.assertOcpi(self.hub("PUT", "/emsp/sessions/BE/BEC/DAY-B-S1", self.session_221(), to=FROM_CPO_TO_EMSP), 200, 1000, "S6 PUT")
+        r = self.hub("PUT", "/emsp/sessions/BE/BEC/DAY-B-S1", self.session_221(), to=FROM_CPO_TO_EMSP)
+        self.assertOcpi(r, 200, 1000, "S6 PUT")
         got = W.wait_requests("emsp", "PUT", f"{EMSP_SIM}/sessions/BE/BEC/DAY-B-S1")[0]["body"]
         self.assertEqual((got["id"], got["auth_id"], got["auth_method"], got["status"], got["start_datetime"], got["kwh"]),
                          ("DAY-B-S1", DRIVER_B["auth_id"], "AUTH_REQUEST", "ACTIVE", "2024-06-01T12:00:00Z", 0))
@@ -470,11 +476,14 @@ class B_LegacyEmspDay(Base):
         p1 = {"start_date_time": "2024-06-01T12:00:00Z", "dimensions": [{"type": "ENERGY", "volume": 5}]}
         p2 = {"start_date_time": "2024-06-01T12:30:00Z", "dimensions": [{"type": "ENERGY", "volume": 6}]}
         path = f"{EMSP_SIM}/sessions/BE/BEC/DAY-B-S1"
-        for i, (patch, periods) in enumerate([({"kwh": 5, "charging_periods": [p1], "last_updated": "2024-06-01T12:30:00Z"}, [p1]),
-                                              ({"kwh": 11, "charging_periods": [p2], "last_updated": "2024-06-01T13:00:00Z"}, [p1, p2])]):
-            self.assertOcpi(self.hub("PATCH", "/emsp/sessions/BE/BEC/DAY-B-S1", patch, to=FROM_CPO_TO_EMSP), 200, 1000, f"PATCH {i + 1}")
+        steps = [({"kwh": 5, "charging_periods": [p1], "last_updated": "2024-06-01T12:30:00Z"}, [p1]),
+                 ({"kwh": 11, "charging_periods": [p2], "last_updated": "2024-06-01T13:00:00Z"}, [p1, p2])]
+        for i, (patch, periods) in enumerate(steps):
+            r = self.hub("PATCH", "/emsp/sessions/BE/BEC/DAY-B-S1", patch, to=FROM_CPO_TO_EMSP)
+            self.assertOcpi(r, 200, 1000, f"PATCH {i + 1}")
             got = W.wait_requests("emsp", "PATCH", path, count=i + 1)[i]["body"]
-            h.assert_json_equal(got, {"kwh": patch["kwh"], "last_updated": patch["last_updated"], "charging_periods": periods},
+            h.assert_json_equal(got, {"kwh": patch["kwh"], "last_updated": patch["last_updated"],
+                                      "charging_periods": periods},
                                 f"2.1.1 PATCH {i + 1} received by the eMSP")
 
     def test_b07_sigkill_in_the_middle_of_the_day(self):
@@ -497,7 +506,8 @@ class B_LegacyEmspDay(Base):
         # The Session cache survived: the next PATCH still carries the whole list.
         p3 = {"start_date_time": "2024-06-01T13:00:00Z", "dimensions": [{"type": "ENERGY", "volume": 2}]}
         patch = {"kwh": 13, "charging_periods": [p3], "last_updated": "2024-06-01T13:10:00Z"}
-        self.assertOcpi(self.hub("PATCH", "/emsp/sessions/BE/BEC/DAY-B-S1", patch, to=FROM_CPO_TO_EMSP), 200, 1000, "PATCH after restart")
+        r = self.hub("PATCH", "/emsp/sessions/BE/BEC/DAY-B-S1", patch, to=FROM_CPO_TO_EMSP)
+        self.assertOcpi(r, 200, 1000, "PATCH after restart")
         got = W.wait_requests("emsp", "PATCH", f"{EMSP_SIM}/sessions/BE/BEC/DAY-B-S1")[0]["body"]
         self.assertEqual([p["start_date_time"] for p in got["charging_periods"]],
                          ["2024-06-01T12:00:00Z", "2024-06-01T12:30:00Z", "2024-06-01T13:00:00Z"])
@@ -510,7 +520,8 @@ class B_LegacyEmspDay(Base):
         self.assertEqual(res["headers"]["authorization"], "Token " + EMSP_TOKEN)
         done = dict(self.session_221(), status="COMPLETED", end_date_time="2024-06-01T13:15:00Z", kwh=13,
                     last_updated="2024-06-01T13:15:01Z")
-        self.assertOcpi(self.hub("PUT", "/emsp/sessions/BE/BEC/DAY-B-S1", done, to=FROM_CPO_TO_EMSP), 200, 1000, "final PUT")
+        r = self.hub("PUT", "/emsp/sessions/BE/BEC/DAY-B-S1", done, to=FROM_CPO_TO_EMSP)
+        self.assertOcpi(r, 200, 1000, "final PUT")
         got = W.wait_requests("emsp", "PUT", f"{EMSP_SIM}/sessions/BE/BEC/DAY-B-S1")[0]["body"]
         self.assertEqual((got["status"], got["end_datetime"]), ("COMPLETED", "2024-06-01T13:15:00Z"))
 
@@ -562,7 +573,8 @@ class C_CommandTimeouts(Base):
     def test_c2_emsp_command_through_iop_times_out(self):
         W.admin("hub", "POST", "/_sim/config", {"command_timeout": 1})  # IOP announces 1 s
         try:
-            cmd = {"response_url": W.sim_url("emsp") + f"{EMSP_SIM}/commands/STOP_SESSION/day-c-2", "session_id": "NEVER-ENDS"}
+            cmd = {"response_url": W.sim_url("emsp") + f"{EMSP_SIM}/commands/STOP_SESSION/day-c-2",
+                   "session_id": "NEVER-ENDS"}
             r = self.emsp("POST", "/commands/STOP_SESSION", cmd)
         finally:
             W.admin("hub", "POST", "/_sim/config", {"command_timeout": 30})

@@ -93,7 +93,10 @@ def brief(body):
 
 def send(sim, method, url, body=None, headers=None):
     """`sim` calls the bridge; prints one line for the call and its answer; returns the answer."""
-    r = admin(sim, "/_sim/send", {"method": method, "url": url, "headers": headers or {}, **({"body": body} if body else {})})
+    request = {"method": method, "url": url, "headers": headers or {}}
+    if body:
+        request["body"] = body
+    r = admin(sim, "/_sim/send", request)
     answer = r.get("body") if isinstance(r.get("body"), dict) else {}
     location = {k.lower(): v for k, v in r.get("headers", {}).items()}.get("location")
     extra = f" Location: {location}" if location else ""
@@ -114,6 +117,11 @@ def received():
             if req["path"].endswith(("/versions", "/2.2.1", "/2.1.1")):
                 continue  # endpoint discovery
             print(f"  {sim:>4} <- bridge  {req['method']} {req['path']}  {brief(req['body'])}")
+
+
+def callback_of(sim, command_path):
+    """The response_url of the last command `sim` received on `command_path` (the bridge's callback)."""
+    return [r for r in admin(sim, "/_sim/requests") if r["path"].endswith(command_path)][-1]["body"]["response_url"]
 
 
 def step(title, *calls):
@@ -161,11 +169,12 @@ def main():
                "authorization_reference": authorization}
     step("5. the hub starts the session remotely at the legacy CPO",
          ("hub", "POST", "/ocpi/2.2.1/cpo/commands/START_SESSION", command, TO_CPO))
-    callback = [r for r in admin("cpo", "/_sim/requests") if r["path"].endswith("/commands/START_SESSION")][-1]["body"]["response_url"]
+    callback = callback_of("cpo", "/commands/START_SESSION")
     step("6. the legacy CPO reports its result on the bridge's callback; IOP's response_url gets it",
          ("cpo", "POST", callback, {"result": "ACCEPTED"}))
 
-    own = dict(location, evses=[dict(location["evses"][0], status="CHARGING", connectors=location["evses"][0]["connectors"][:1])])
+    charging = dict(location["evses"][0], status="CHARGING", connectors=location["evses"][0]["connectors"][:1])
+    own = dict(location, evses=[charging])
     session = {"id": "DEMO-S1", "start_datetime": "2024-06-01T10:05:00Z", "kwh": 0, "auth_id": "FR-EMP-C00042",
                "auth_method": "AUTH_REQUEST", "authorization_id": authorization, "location": own, "currency": "EUR",
                "charging_periods": [], "status": "ACTIVE", "last_updated": "2024-06-01T10:05:01Z"}
@@ -179,7 +188,7 @@ def main():
          ("hub", "POST", "/ocpi/2.2.1/cpo/commands/STOP_SESSION",
           {"response_url": "http://127.0.0.1:9221/ocpi/2.2.1/sender/commands/STOP_SESSION/demo-2", "session_id": "DEMO-S1"},
           TO_CPO))
-    callback = [r for r in admin("cpo", "/_sim/requests") if r["path"].endswith("/commands/STOP_SESSION")][-1]["body"]["response_url"]
+    callback = callback_of("cpo", "/commands/STOP_SESSION")
     step("9. the legacy CPO reports the stop, completes the Session and bills it with a CDR",
          ("cpo", "POST", callback, {"result": "ACCEPTED"}),
          ("cpo", "PATCH", "/ocpi/emsp/2.1.1/sessions/FR/CPO/DEMO-S1",
@@ -188,7 +197,8 @@ def main():
           {"id": "DEMO-CDR-1", "start_date_time": "2024-06-01T10:05:00Z", "stop_date_time": "2024-06-01T10:40:00Z",
            "auth_id": "FR-EMP-C00042", "authorization_id": authorization, "auth_method": "AUTH_REQUEST",
            "location": own, "currency": "EUR", "tariffs": [dict(tariff, id="11")],
-           "charging_periods": [dict(period, dimensions=[{"type": "ENERGY", "volume": 7.5}, {"type": "TIME", "volume": 0.58}])],
+           "charging_periods": [dict(period, dimensions=[{"type": "ENERGY", "volume": 7.5},
+                                                         {"type": "TIME", "volume": 0.58}])],
            "total_cost": 19.66, "total_energy": 7.5, "total_time": 0.58, "last_updated": "2024-06-01T10:41:00Z"}))
 
     print("\n---- the other direction: the hub's CPOs toward the legacy eMSP FR*EMP")
@@ -205,9 +215,10 @@ def main():
          ("emsp", "POST", "/ocpi/cpo/2.1.1/commands/START_SESSION",
           {"response_url": "http://127.0.0.1:9212/ocpi/emsp/2.1.1/commands/START_SESSION/demo-3", "token": token,
            "location_id": "GIR-0000042", "evse_uid": "3256", "authorization_id": "EMSP-AUTH-DEMO-TOKEN-1"}))
-    callback = [r for r in admin("hub", "/_sim/requests") if r["path"].endswith("/receiver/commands/START_SESSION")][-1]["body"]["response_url"]
+    callback = callback_of("hub", "/receiver/commands/START_SESSION")
     hub_session = {"country_code": "BE", "party_id": "BEC", "id": "DEMO-S2", "start_date_time": "2024-06-01T11:00:00Z",
-                   "kwh": 0, "cdr_token": {k: token_221[k] for k in ("country_code", "party_id", "uid", "type", "contract_id")},
+                   "kwh": 0,
+                   "cdr_token": {k: token_221[k] for k in ("country_code", "party_id", "uid", "type", "contract_id")},
                    "auth_method": "COMMAND", "authorization_reference": "EMSP-AUTH-DEMO-TOKEN-1", "location_id": "LOC1",
                    "evse_uid": "3256", "connector_id": "1", "currency": "EUR", "charging_periods": [], "status": "ACTIVE",
                    "last_updated": "2024-06-01T11:00:01Z"}
@@ -215,7 +226,8 @@ def main():
          ("hub", "POST", callback, {"result": "ACCEPTED"}, CPO_TO_EMSP),
          ("hub", "PUT", "/ocpi/2.2.1/emsp/sessions/BE/BEC/DEMO-S2", hub_session, CPO_TO_EMSP),
          ("hub", "PATCH", "/ocpi/2.2.1/emsp/sessions/BE/BEC/DEMO-S2",
-          {"kwh": 5, "charging_periods": [{"start_date_time": "2024-06-01T11:00:00Z", "dimensions": [{"type": "ENERGY", "volume": 5}]}],
+          {"kwh": 5,
+           "charging_periods": [{"start_date_time": "2024-06-01T11:00:00Z", "dimensions": [{"type": "ENERGY", "volume": 5}]}],
            "last_updated": "2024-06-01T11:30:00Z"}, CPO_TO_EMSP))
     cdr = json.load(open("tests/data/cdrs/tv17_post.v221.json"))
     cdr.update(id="DEMO-CDR-2", cdr_token=hub_session["cdr_token"], authorization_reference="EMSP-AUTH-DEMO-TOKEN-1",
@@ -223,7 +235,7 @@ def main():
     step("14. the legacy eMSP stops the session through IOP",
          ("emsp", "POST", "/ocpi/cpo/2.1.1/commands/STOP_SESSION",
           {"response_url": "http://127.0.0.1:9212/ocpi/emsp/2.1.1/commands/STOP_SESSION/demo-4", "session_id": "DEMO-S2"}))
-    callback = [r for r in admin("hub", "/_sim/requests") if r["path"].endswith("/receiver/commands/STOP_SESSION")][-1]["body"]["response_url"]
+    callback = callback_of("hub", "/receiver/commands/STOP_SESSION")
     step("15. IOP reports the stop, then posts the CDR (unique id for the eMSP, a bridge Location header for IOP)",
          ("hub", "POST", callback, {"result": "ACCEPTED"}, CPO_TO_EMSP),
          ("hub", "POST", "/ocpi/2.2.1/emsp/cdrs", cdr, CPO_TO_EMSP))

@@ -3,7 +3,8 @@
 
 Not independent scenarios (test_roaming_e2e / test_sessions_cdrs_tariffs_e2e have those): ONE
 continuous day per direction, each step using the state the previous steps left, with a SIGKILL of
-the bridge in the middle of each day. The bridge starts WITHOUT static tokens: every peer registers.
+the bridge in the middle of each day. The bridge starts on static tokens (peers set up out of band);
+every peer then registers and from then on only the handshake's tokens work.
 
   A  legacy CPO (BE*BEC) <-> hub: registrations, Location + Tariff, a Token from the hub, real-time
      authorization, START_SESSION and its result, Session PUT/PATCHes, STOP_SESSION, SIGKILL +
@@ -73,7 +74,8 @@ class DayWorld(h.World):
 
 def setUpModule():
     global W
-    W = DayWorld(static_tokens=False, emsp_args=["--with-tariffs"]).start()
+    # Static tokens configured, as for peers set up out of band: the registrations must replace them.
+    W = DayWorld(static_tokens=True, emsp_args=["--with-tariffs"]).start()
 
 
 def tearDownModule():
@@ -126,6 +128,13 @@ def sigkill_and_restart(testcase):
     return json.loads(out)
 
 
+def sources():
+    """Where the bridge takes each connection's tokens from (`admin status`): configuration | handshake."""
+    code, out, err = W.bridge_admin("status")
+    assert code == 0, err
+    return {c["party"] if c["role"] != "HUB" else "iop": c["source"] for c in json.loads(out)["connections"]}
+
+
 def on_new_port(url):
     """A URL the bridge handed out before the restart, on the restarted bridge (same path)."""
     m = re.match(r"^https?://127\.0\.0\.1:\d+(/.*)$", url)
@@ -168,7 +177,10 @@ B = {}
 # ==== A: legacy CPO <-> hub ==============================================================================
 class A_LegacyCpoDay(Base):
     def test_a01_registrations(self):
-        # Each peer hands out a token of its own in the handshake; the configuration has none.
+        # The bridge starts on the static tokens of its configuration (the peers were set up out of band) ...
+        self.assertEqual(sources(), {"iop": "configuration", "BE*BEC": "configuration", "FR*EMP": "configuration"})
+        # ... then each peer registers and hands out a token of its own, which the peer's side now
+        # requires: from here on the configuration's tokens would be refused.
         W.admin("hub", "POST", "/_sim/config", {"token_accepted": HUB_TOKEN})
         W.admin("cpo", "POST", "/_sim/config", {"token_accepted": CPO_TOKEN})
         token, versions_url = token_a("iop")
@@ -194,9 +206,7 @@ class A_LegacyCpoDay(Base):
         self.assertEqual(r.status, 405, r)
         again = register("cpo", token, versions_url)
         self.assertEqual((again.get("sim_status"), again.get("status")), (502, 401), f"token A is single use: {again}")
-        code, out, _ = W.bridge_admin("status")
-        self.assertEqual(code, 0)
-        self.assertIn('"source": "handshake"', out)
+        self.assertEqual(sources(), {"iop": "handshake", "BE*BEC": "handshake", "FR*EMP": "configuration"})
 
     def test_a02_cpo_publishes_a_location_and_a_tariff(self):
         loc = copy.deepcopy(h.load("tv03_location_put.v211.json"))
@@ -369,6 +379,7 @@ class B_LegacyEmspDay(Base):
         result = register("emsp", token, versions_url)
         self.assertEqual((result["status"], result["body"]["status_code"]), (200, 1000), result)
         self.assertEqual((result["body"]["data"]["country_code"], result["body"]["data"]["party_id"]), ("FR", "107"))
+        self.assertEqual(sources()["FR*EMP"], "handshake")
         self.assertTrue(W.requests("emsp"), "the bridge fetched the eMSP's endpoints")
         for g in W.requests("emsp"):
             self.assertEqual(g["headers"]["authorization"], "Token " + EMSP_TOKEN, g["target"])
@@ -494,8 +505,10 @@ class B_LegacyEmspDay(Base):
         sent = W.wait_requests("hub", "POST", f"{HUB_RX}/commands/STOP_SESSION")[0]
         self.assertEqual(sent["body"]["session_id"], "DAY-B-S1")
         B["stop_callback"], B["stop_cid"] = sent["body"]["response_url"], sent["headers"]["x-correlation-id"]
-        status = sigkill_and_restart(self)
-        self.assertIn('"source": "handshake"', json.dumps(status), "registrations reloaded from the store")
+        sigkill_and_restart(self)
+        self.assertEqual(sources(), {"iop": "handshake", "BE*BEC": "handshake", "FR*EMP": "handshake"},
+                         "registrations reloaded from the store")
+        status = json.loads(W.bridge_admin("status")[1])
         self.assertGreaterEqual(status["pending_commands"], 1, status)
         r = until_ready(lambda: self.emsp("GET", "/credentials"))
         self.assertOcpi(r, 200, 1000, "the eMSP's exchanged token after the restart")

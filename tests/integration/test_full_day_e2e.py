@@ -18,7 +18,7 @@ every peer then registers and from then on only the handshake's tokens work.
 
 Assertions are on what each simulator RECEIVED and on the answers the callers got.
 
-Run: test_full_day_e2e.py --bridge PATH --hub-sim PATH --legacy-sim PATH [--keep-logs]
+Run: test_full_day_e2e.py --bridge PATH --hub-sim PATH --legacy-sim PATH [--tls] [--keep-logs]
 """
 
 import copy

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""Runs the bridge on its embedded defaults between the bundled simulated peers and shows a
-roaming day crossing it: Locations both ways, a Token push, a real-time authorization and a remote
-start with its asynchronous result. Usage: demo.py BUILD_DIR [--serve]  (see scripts/demo.sh)."""
+"""Runs the bridge on its embedded defaults between the bundled simulated peers and shows a whole
+roaming day crossing it, one line per message each side sent or received: Locations and Tariffs
+both ways, a Token, a real-time authorization, a remote START_SESSION with its asynchronous result,
+Session updates, STOP_SESSION and the CDR — legacy CPO FR*CPO -> hub, then hub -> legacy eMSP FR*EMP.
+Usage: demo.py BUILD_DIR [--serve]  (see scripts/demo.sh)."""
 import json
 import signal
 import subprocess
@@ -12,106 +14,231 @@ import urllib.request
 build = sys.argv[1] if len(sys.argv) > 1 else "build/release"
 serve = "--serve" in sys.argv
 procs = []
+PORTS = {"hub": 9221, "cpo": 9211, "emsp": 9212}  # the simulators' default ports (embedded configuration)
+TO_CPO = {"OCPI-to-country-code": "FR", "OCPI-to-party-id": "CPO"}
+# IOP forwards a CPO's messages to an eMSP with that CPO in OCPI-from (Gireve 2.2.1 routing).
+CPO_TO_EMSP = {"OCPI-to-country-code": "FR", "OCPI-to-party-id": "EMP", "OCPI-from-country-code": "BE",
+               "OCPI-from-party-id": "BEC"}
+seen = {name: 0 for name in PORTS}  # last request seq shown per simulator
 
 
 def start(name, argv, expect):
     p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=open(f"/tmp/ocpi-demo-{name}.log", "w"), text=True)
     procs.append(p)
     deadline = time.time() + 20
-    seen = []
-    while len(seen) < expect:
+    lines = []
+    while len(lines) < expect:
         line = p.stdout.readline()
         if not line:
             raise SystemExit(f"{name} exited early; see /tmp/ocpi-demo-{name}.log")
         if line.startswith("LISTENING"):
-            seen.append(line.strip())
+            lines.append(line.strip())
         if time.time() > deadline:
             raise SystemExit(f"{name} did not start")
-    print(f"  {name:<10} {' / '.join(seen)}")
+    print(f"  {name:<10} {' / '.join(lines)}")
 
 
-def admin(port, path, payload=None):
+def admin(sim, path, payload=None):
     data = None if payload is None else json.dumps(payload).encode()
-    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data, method="POST" if data else "GET",
+    req = urllib.request.Request(f"http://127.0.0.1:{PORTS[sim]}{path}", data=data, method="POST" if data else "GET",
                                  headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=20) as r:
+    with urllib.request.urlopen(req, timeout=30) as r:
         return json.loads(r.read() or b"null")
 
 
-def show(title, obj, limit=900):
-    text = json.dumps(obj, indent=2, ensure_ascii=False)
-    print(f"\n--- {title}\n{text[:limit]}{' ...' if len(text) > limit else ''}")
+def short_url(url):
+    """A URL without scheme, and a callback id cut to its first characters."""
+    url = url.split("://", 1)[-1]
+    head, _, cbid = url.rpartition("/callbacks/")
+    return f"{head}/callbacks/{cbid[:8]}..." if head else url
+
+
+def brief(body):
+    """The fields of an OCPI object (either version) that tell what it is, on one line."""
+    if isinstance(body, list):
+        return f"{len(body)} object(s): " + ", ".join(str(o.get("id")) for o in body if isinstance(o, dict))
+    if not isinstance(body, dict):
+        return "" if body is None else json.dumps(body)[:80]
+    out = []
+    for key in ("id", "uid", "country_code", "party_id", "type", "contract_id", "auth_id", "issuer", "allowed",
+                "result", "timeout", "status", "location_id", "evse_uid", "session_id", "authorization_reference",
+                "authorization_id", "kwh", "currency", "total_cost"):
+        if key in body and not isinstance(body[key], (dict, list)):
+            out.append(f"{key}={body[key]}")
+        elif key == "total_cost" and isinstance(body.get(key), dict):
+            out.append(f"total_cost={body[key].get('excl_vat')}")
+    if isinstance(body.get("cdr_token"), dict):
+        out.append(f"cdr_token={body['cdr_token'].get('uid')}/{body['cdr_token'].get('type')}")
+    if isinstance(body.get("token"), dict):
+        out.append(f"token={body['token'].get('uid')}")
+    for key in ("location", "cdr_location"):
+        if isinstance(body.get(key), dict) and "id" in body[key]:
+            evses = [e.get("uid") for e in body[key].get("evses", [])] or [body[key].get("evse_uid")]
+            out.append(f"{key}={body[key].get('id')} evses={evses}")
+    if isinstance(body.get("evses"), list) and "location" not in body:
+        tariffs = sorted({t for e in body["evses"] for c in e.get("connectors", [])
+                          for t in (c.get("tariff_ids") or ([c["tariff_id"]] if c.get("tariff_id") else []))})
+        out.append(f"{len(body['evses'])} EVSEs, tariffs {tariffs}")
+    if isinstance(body.get("charging_periods"), list):
+        out.append(f"{len(body['charging_periods'])} charging period(s)")
+    if isinstance(body.get("elements"), list):
+        out.append("prices " + ",".join(f"{c.get('type')}:{c.get('price')}" for e in body["elements"]
+                                        for c in e.get("price_components", [])))
+    if "evse_uids" in body:
+        out.append(f"evse_uids={body['evse_uids']}")
+    if "response_url" in body:
+        out.append("response_url=" + short_url(body["response_url"]))
+    return " ".join(out)
+
+
+def send(sim, method, url, body=None, headers=None):
+    """`sim` calls the bridge; prints one line for the call and its answer; returns the answer."""
+    request = {"method": method, "url": url, "headers": headers or {}}
+    if body:
+        request["body"] = body
+    r = admin(sim, "/_sim/send", request)
+    answer = r.get("body") if isinstance(r.get("body"), dict) else {}
+    location = {k.lower(): v for k, v in r.get("headers", {}).items()}.get("location")
+    extra = f" Location: {location}" if location else ""
+    data = brief(answer.get("data")) if answer.get("data") else ""
+    print(f"  {sim:>4} -> bridge  {method} {short_url(url) if '://' in url else url}\n"
+          f"  {'':>4}    answer  HTTP {r.get('status')} OCPI {answer.get('status_code')} {data}{extra}")
+    return r
+
+
+def received():
+    """One line per request each simulator received from the bridge since the last call."""
+    time.sleep(0.2)
+    for sim in PORTS:
+        for req in admin(sim, "/_sim/requests"):
+            if req["seq"] <= seen[sim]:
+                continue
+            seen[sim] = req["seq"]
+            if req["path"].endswith(("/versions", "/2.2.1", "/2.1.1")):
+                continue  # endpoint discovery
+            print(f"  {sim:>4} <- bridge  {req['method']} {req['path']}  {brief(req['body'])}")
+
+
+def callback_of(sim, command_path):
+    """The response_url of the last command `sim` received on `command_path` (the bridge's callback)."""
+    return [r for r in admin(sim, "/_sim/requests") if r["path"].endswith(command_path)][-1]["body"]["response_url"]
+
+
+def step(title, *calls):
+    print(f"\n== {title}")
+    results = [send(*c) for c in calls]
+    received()
+    return results
 
 
 def main():
     print("Starting the simulated peers and the bridge (embedded default configuration):")
     start("hub-sim", [f"{build}/tests/peers/ocpi-hub-sim"], 1)
     start("cpo-sim", [f"{build}/tests/peers/ocpi-legacy-sim", "--role", "CPO"], 1)
-    start("emsp-sim", [f"{build}/tests/peers/ocpi-legacy-sim", "--role", "EMSP"], 1)
+    start("emsp-sim", [f"{build}/tests/peers/ocpi-legacy-sim", "--role", "EMSP", "--with-tariffs"], 1)
     start("bridge", [f"{build}/ocpi-bridge"], 2)
     time.sleep(2.5)  # endpoint discovery (MAPPING §1.2.2)
+    received()
+    print("\n(cpo/emsp: the legacy OCPI 2.1.1 backends; hub: the OCPI 2.2.1 IOP simulator)")
 
-    print("\n== 1. legacy 2.1.1 CPO FR*CPO pushes a Location; the 2.2.1 hub receives it translated")
-    # The CPO sim's own seed (the OCPI 2.1.1 spec Location example, MAPPING TV-03's input).
-    location_211 = json.load(open("tests/data/peers/legacy_cpo_seed_locations.v211.json"))[0]
-    answer = admin(9211, "/_sim/send", {"method": "PUT", "url": f"/ocpi/emsp/2.1.1/locations/FR/CPO/{location_211['id']}",
-                                        "body": location_211})
-    show("CPO got", answer.get("body"))
-    received = [r for r in admin(9221, "/_sim/requests") if r.get("method") == "PUT"]
-    if received:
-        show("hub received (headers)", {k: v for k, v in received[-1]["headers"].items() if k.startswith(("ocpi-", "x-", "authorization"))})
-        show("hub received (body)", received[-1]["body"])
+    location = json.load(open("tests/data/peers/legacy_cpo_seed_locations.v211.json"))[0]
+    evse = location["evses"][0]["uid"]
+    tariff = json.load(open("tests/data/tariffs/tv18a_gireve_cpo_put.v211.json"))
+    step("1. the legacy CPO publishes a Location and its Tariff",
+         ("cpo", "PUT", f"/ocpi/emsp/2.1.1/locations/FR/CPO/{location['id']}", location),
+         ("cpo", "PUT", "/ocpi/emsp/2.1.1/tariffs/FR/CPO/11", dict(tariff, id="11")))
 
-    print("\n== 2. the hub pushes a Location to the legacy 2.1.1 eMSP FR*EMP through the bridge")
-    hub_loc = json.load(open("tests/data/peers/hub_seed_locations.v221.json"))[0]
-    answer = admin(9221, "/_sim/send", {"method": "PUT", "url": f"/ocpi/2.2.1/emsp/locations/{hub_loc['country_code']}/{hub_loc['party_id']}/{hub_loc['id']}",
-                                        "headers": {"OCPI-to-country-code": "FR", "OCPI-to-party-id": "EMP"}, "body": hub_loc})
-    show("hub got", answer.get("body"))
-    received = [r for r in admin(9212, "/_sim/requests") if r.get("method") == "PUT"]
-    if received:
-        print(f"\n--- eMSP received PUT {received[-1]['target']}")
-        show("eMSP received (body)", received[-1]["body"])
+    step("2. the hub pulls the legacy CPO's Locations (page of 1)",
+         ("hub", "GET", "/ocpi/2.2.1/cpo/locations?limit=1", None, TO_CPO))
 
-    print("\n== 3. the hub pulls the legacy CPO's Locations through the bridge (page of 1)")
-    answer = admin(9221, "/_sim/send", {"method": "GET", "url": "/ocpi/2.2.1/cpo/locations?limit=1",
-                                        "headers": {"OCPI-to-country-code": "FR", "OCPI-to-party-id": "CPO"}})
-    show("hub got (pagination headers)", {k: v for k, v in answer.get("headers", {}).items() if k.lower() in ("link", "x-total-count", "x-limit")})
-    show("hub got (body)", answer.get("body"), 600)
-
-    print("\n== 4. the legacy eMSP pushes a driver's Token; the hub receives it as a 2.2.1 Token")
-    token = {"uid": "DEMO-TOKEN-1", "type": "OTHER", "auth_id": "FR-EMP-C00042", "issuer": "Example eMSP",
+    token = {"uid": "DEMO-TOKEN-1", "type": "RFID", "auth_id": "FR-EMP-C00042", "issuer": "Example eMSP",
              "valid": True, "whitelist": "ALLOWED", "last_updated": "2024-06-01T10:00:00Z"}
-    answer = admin(9212, "/_sim/send", {"method": "PUT", "url": "/ocpi/cpo/2.1.1/tokens/FR/EMP/DEMO-TOKEN-1", "body": token})
-    show("eMSP got", answer.get("body"))
-    received = [r for r in admin(9221, "/_sim/requests") if r.get("method") == "PUT" and "/tokens/" in r.get("path", "")]
-    if received:
-        print(f"\n--- hub received PUT {received[-1]['target']}")
-        show("hub received (body)", received[-1]["body"])
+    step("3. the legacy eMSP pushes its driver's Token to the hub",
+         ("emsp", "PUT", "/ocpi/cpo/2.1.1/tokens/FR/EMP/DEMO-TOKEN-1", token))
 
-    print("\n== 5. the legacy CPO authorizes that driver in real time; IOP's answer comes back in 2.1.1 terms")
-    answer = admin(9211, "/_sim/send", {"method": "POST", "url": "/ocpi/emsp/2.1.1/tokens/DEMO-TOKEN-1/authorize?type=OTHER",
-                                        "body": {"location_id": location_211["id"], "evse_uids": [location_211["evses"][0]["uid"]]}})
-    show("CPO got (authorization_id = IOP's authorization_reference)", answer.get("body"))
+    step("4. the driver badges at the legacy CPO: real-time authorization through IOP",
+         ("cpo", "POST", "/ocpi/emsp/2.1.1/tokens/DEMO-TOKEN-1/authorize",
+          {"location_id": location["id"], "evse_uids": [evse], "connector_ids": ["1"]}))
+    authorization = "IOP-AUTH-DEMO-TOKEN-1"  # what the hub simulator answers
 
-    print("\n== 6. the hub starts a session at the legacy CPO; the CPO's asynchronous result reaches the hub")
+    token_221 = {"country_code": "FR", "party_id": "EMP", "uid": "DEMO-TOKEN-1", "type": "RFID",
+                 "contract_id": "FR-EMP-C00042", "issuer": "Example eMSP", "valid": True, "whitelist": "ALLOWED",
+                 "last_updated": "2024-06-01T10:00:00Z"}
     command = {"response_url": "http://127.0.0.1:9221/ocpi/2.2.1/sender/commands/START_SESSION/demo-1",
-               "token": {"country_code": "FR", "party_id": "EMP", "uid": "DEMO-TOKEN-1", "type": "OTHER",
-                         "contract_id": "FR-EMP-C00042", "issuer": "Example eMSP", "valid": True, "whitelist": "ALLOWED",
-                         "last_updated": "2024-06-01T10:00:00Z"},
-               "location_id": location_211["id"], "evse_uid": location_211["evses"][0]["uid"],
-               "authorization_reference": "DEMO-AUTH-1"}
-    answer = admin(9221, "/_sim/send", {"method": "POST", "url": "/ocpi/2.2.1/cpo/commands/START_SESSION",
-                                        "headers": {"OCPI-to-country-code": "FR", "OCPI-to-party-id": "CPO"}, "body": command})
-    show("hub got (synchronous CommandResponse)", answer.get("body"))
-    received = [r for r in admin(9211, "/_sim/requests") if r.get("path", "").endswith("/commands/START_SESSION")]
-    if received:
-        callback = received[-1]["body"]["response_url"]
-        show("CPO received (response_url = the bridge's callback)", received[-1]["body"])
-        answer = admin(9211, "/_sim/send", {"method": "POST", "url": callback, "body": {"result": "ACCEPTED"}})
-        show("CPO posted its result, got", answer.get("body"))
-        results = [r for r in admin(9221, "/_sim/requests") if r.get("path", "").endswith("/START_SESSION/demo-1")]
-        if results:
-            show("hub received at its response_url", results[-1]["body"])
+               "token": token_221, "location_id": location["id"], "evse_uid": evse, "connector_id": "1",
+               "authorization_reference": authorization}
+    step("5. the hub starts the session remotely at the legacy CPO",
+         ("hub", "POST", "/ocpi/2.2.1/cpo/commands/START_SESSION", command, TO_CPO))
+    callback = callback_of("cpo", "/commands/START_SESSION")
+    step("6. the legacy CPO reports its result on the bridge's callback; IOP's response_url gets it",
+         ("cpo", "POST", callback, {"result": "ACCEPTED"}))
+
+    charging = dict(location["evses"][0], status="CHARGING", connectors=location["evses"][0]["connectors"][:1])
+    own = dict(location, evses=[charging])
+    session = {"id": "DEMO-S1", "start_datetime": "2024-06-01T10:05:00Z", "kwh": 0, "auth_id": "FR-EMP-C00042",
+               "auth_method": "AUTH_REQUEST", "authorization_id": authorization, "location": own, "currency": "EUR",
+               "charging_periods": [], "status": "ACTIVE", "last_updated": "2024-06-01T10:05:01Z"}
+    period = {"start_date_time": "2024-06-01T10:05:00Z", "dimensions": [{"type": "ENERGY", "volume": 7.5}]}
+    step("7. the legacy CPO sends the Session, then a 2.1.1 PATCH (IOP gets the merged PUT: no PATCH at IOP)",
+         ("cpo", "PUT", "/ocpi/emsp/2.1.1/sessions/FR/CPO/DEMO-S1", session),
+         ("cpo", "PATCH", "/ocpi/emsp/2.1.1/sessions/FR/CPO/DEMO-S1",
+          {"kwh": 7.5, "charging_periods": [period], "last_updated": "2024-06-01T10:35:00Z"}))
+
+    step("8. the hub stops the session remotely",
+         ("hub", "POST", "/ocpi/2.2.1/cpo/commands/STOP_SESSION",
+          {"response_url": "http://127.0.0.1:9221/ocpi/2.2.1/sender/commands/STOP_SESSION/demo-2", "session_id": "DEMO-S1"},
+          TO_CPO))
+    callback = callback_of("cpo", "/commands/STOP_SESSION")
+    step("9. the legacy CPO reports the stop, completes the Session and bills it with a CDR",
+         ("cpo", "POST", callback, {"result": "ACCEPTED"}),
+         ("cpo", "PATCH", "/ocpi/emsp/2.1.1/sessions/FR/CPO/DEMO-S1",
+          {"status": "COMPLETED", "end_datetime": "2024-06-01T10:40:00Z", "last_updated": "2024-06-01T10:40:01Z"}),
+         ("cpo", "POST", "/ocpi/emsp/2.1.1/cdrs",
+          {"id": "DEMO-CDR-1", "start_date_time": "2024-06-01T10:05:00Z", "stop_date_time": "2024-06-01T10:40:00Z",
+           "auth_id": "FR-EMP-C00042", "authorization_id": authorization, "auth_method": "AUTH_REQUEST",
+           "location": own, "currency": "EUR", "tariffs": [dict(tariff, id="11")],
+           "charging_periods": [dict(period, dimensions=[{"type": "ENERGY", "volume": 7.5},
+                                                         {"type": "TIME", "volume": 0.58}])],
+           "total_cost": 19.66, "total_energy": 7.5, "total_time": 0.58, "last_updated": "2024-06-01T10:41:00Z"}))
+
+    print("\n---- the other direction: the hub's CPOs toward the legacy eMSP FR*EMP")
+    hub_loc = json.load(open("tests/data/peers/hub_seed_locations.v221.json"))[0]  # BE*BEC's LOC1, gireve_id GIR-0000042
+    hub_tariff = json.load(open("tests/data/tariffs/tv18a_gireve_cpo_put.v221.json"))
+    step("10. the hub pushes a CPO's Location and Tariff to the legacy eMSP (2.1.1 shapes, Gireve ids)",
+         ("hub", "PUT", "/ocpi/2.2.1/emsp/locations/BE/BEC/LOC1", hub_loc, CPO_TO_EMSP),
+         ("hub", "PUT", "/ocpi/2.2.1/emsp/tariffs/BE/BEC/11", dict(hub_tariff, id="11", country_code="BE", party_id="BEC"),
+          CPO_TO_EMSP))
+    step("11. the CPO behind the hub authorizes the eMSP's driver at the legacy eMSP",
+         ("hub", "POST", "/ocpi/2.2.1/emsp/tokens/DEMO-TOKEN-1/authorize", {"location_id": "LOC1", "evse_uids": ["3256"]},
+          CPO_TO_EMSP))
+    step("12. the legacy eMSP starts a session through IOP",
+         ("emsp", "POST", "/ocpi/cpo/2.1.1/commands/START_SESSION",
+          {"response_url": "http://127.0.0.1:9212/ocpi/emsp/2.1.1/commands/START_SESSION/demo-3", "token": token,
+           "location_id": "GIR-0000042", "evse_uid": "3256", "authorization_id": "EMSP-AUTH-DEMO-TOKEN-1"}))
+    callback = callback_of("hub", "/receiver/commands/START_SESSION")
+    hub_session = {"country_code": "BE", "party_id": "BEC", "id": "DEMO-S2", "start_date_time": "2024-06-01T11:00:00Z",
+                   "kwh": 0,
+                   "cdr_token": {k: token_221[k] for k in ("country_code", "party_id", "uid", "type", "contract_id")},
+                   "auth_method": "COMMAND", "authorization_reference": "EMSP-AUTH-DEMO-TOKEN-1", "location_id": "LOC1",
+                   "evse_uid": "3256", "connector_id": "1", "currency": "EUR", "charging_periods": [], "status": "ACTIVE",
+                   "last_updated": "2024-06-01T11:00:01Z"}
+    step("13. IOP reports the result to the legacy eMSP, then the CPO's Session and a 2.2.1 PATCH (appends a period)",
+         ("hub", "POST", callback, {"result": "ACCEPTED"}, CPO_TO_EMSP),
+         ("hub", "PUT", "/ocpi/2.2.1/emsp/sessions/BE/BEC/DEMO-S2", hub_session, CPO_TO_EMSP),
+         ("hub", "PATCH", "/ocpi/2.2.1/emsp/sessions/BE/BEC/DEMO-S2",
+          {"kwh": 5,
+           "charging_periods": [{"start_date_time": "2024-06-01T11:00:00Z", "dimensions": [{"type": "ENERGY", "volume": 5}]}],
+           "last_updated": "2024-06-01T11:30:00Z"}, CPO_TO_EMSP))
+    cdr = json.load(open("tests/data/cdrs/tv17_post.v221.json"))
+    cdr.update(id="DEMO-CDR-2", cdr_token=hub_session["cdr_token"], authorization_reference="EMSP-AUTH-DEMO-TOKEN-1",
+               session_id="DEMO-S2")
+    step("14. the legacy eMSP stops the session through IOP",
+         ("emsp", "POST", "/ocpi/cpo/2.1.1/commands/STOP_SESSION",
+          {"response_url": "http://127.0.0.1:9212/ocpi/emsp/2.1.1/commands/STOP_SESSION/demo-4", "session_id": "DEMO-S2"}))
+    callback = callback_of("hub", "/receiver/commands/STOP_SESSION")
+    step("15. IOP reports the stop, then posts the CDR (unique id for the eMSP, a bridge Location header for IOP)",
+         ("hub", "POST", callback, {"result": "ACCEPTED"}, CPO_TO_EMSP),
+         ("hub", "POST", "/ocpi/2.2.1/emsp/cdrs", cdr, CPO_TO_EMSP))
 
     print("\nThe bridge's exchange log (one line per exchange): /tmp/ocpi-demo-bridge.log")
     if serve:

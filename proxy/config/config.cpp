@@ -233,6 +233,15 @@ void read_mapping(const toml::table& t, const std::string& prefix, mapping_entri
   }
 }
 
+// A whole, non-negative number of seconds ("30"; not "30s", not "-1").
+long whole_seconds(const std::string& v, const std::string& path) {
+  long n = 0;
+  const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (v.empty() || ec != std::errc{} || end != v.data() + v.size() || n < 0)
+    fail(path, "expected a whole number of seconds >= 0, got '" + v + "'");
+  return n;
+}
+
 void apply(const toml::table& root, bridge_config& c, mapping_entries& mapping) {
   table_reader r(root, "");
   if (r.has("bridge")) read_bridge(r.table("bridge"), c.bridge);
@@ -358,11 +367,16 @@ bridge_config load_config_text(std::string_view text, const std::string& origin)
   c.origin = origin;
   c.mapping.legacy.clear();
   for (const auto& l : c.legacy) c.mapping.legacy.push_back(l.party);
-  for (const auto& [key, value] : mapping)
+  for (const auto& [key, value] : mapping) {
+    if (key == "commands.timeout_grace_s") {
+      c.bridge.command_timeout_grace = std::chrono::seconds(whole_seconds(value, "mapping." + key));
+      continue;
+    }
     if (auto err = c.mapping.set(key, value)) {
       if (err->rfind(key, 0) == 0) fail("mapping." + key, err->substr(key.size() + (err->size() > key.size() + 1 ? 2 : 0)));
       fail("mapping." + key, *err);
     }
+  }
   // Per-party mapping keys (legacy[*].x) may have changed the parties: mirror them back.
   for (std::size_t i = 0; i < c.legacy.size(); ++i) c.legacy[i].party = c.mapping.legacy[i];
   validate(c);

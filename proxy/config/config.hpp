@@ -68,6 +68,9 @@ struct bridge_settings {
   std::size_t upstream_pool_size = 16;
   std::chrono::milliseconds upstream_idle_timeout{30000};
   std::chrono::milliseconds shutdown_grace{10000};
+  // [mapping] commands.timeout_grace_s: added to a command's announced timeout before TIMEOUT is
+  // synthesised (MAPPING §3.3.2 step 1). Router timing, not a translation rule: kept here.
+  std::chrono::seconds command_timeout_grace{30};
 };
 
 // [state]: where MAPPING §5 state lives. "sqlite" = <bridge.data_dir>/bridge.sqlite3, survives

@@ -24,6 +24,16 @@ std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
+std::int64_t command_deadline_ms(const runtime& rt, std::int64_t timeout_s) {
+  return now_ms() + (timeout_s + rt.cfg.bridge.command_timeout_grace.count()) * 1000;
+}
+
+std::int64_t configured_timeout_s(const runtime& rt, const std::string& command) {
+  const auto& table = rt.cfg.mapping.commands_timeout_s;
+  const auto it = table.find(command);
+  return it != table.end() ? it->second : 120;
+}
+
 std::optional<std::string> with_string_member(std::string_view json, std::string_view key, std::string_view value) {
   simdjson::dom::parser p;
   simdjson::dom::object o;
@@ -119,7 +129,7 @@ boost::asio::awaitable<void> command_deadline_loop(runtime& rt) {
       if (!rt.cfg.mapping.commands_synthesize_timeout_callback) continue;
       // Same shape in both versions: 2.1.1 CommandResponse and 2.2.1 CommandResult.
       const auto r = co_await relay_result(rt, cmd, R"({"result":"TIMEOUT"})");
-      spdlog::warn("command {} {} timed out: TIMEOUT sent to {} ({})", cmd.command, cmd.id,
+      spdlog::warn("command cid={} {} {} timed out: TIMEOUT sent to {} ({})", cmd.correlation_id, cmd.command, cmd.id,
                    cmd.toward == "iop" ? cmd.caller : "IOP", r.delivered ? "delivered" : r.why);
     }
   }

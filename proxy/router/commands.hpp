@@ -18,6 +18,13 @@ std::int64_t now_ms();
 // so numbers keep their value, not necessarily their spelling.
 std::optional<std::string> with_string_member(std::string_view json, std::string_view key, std::string_view value);
 
+// Unix milliseconds at which a command announced with `timeout_s` is given up (§3.3.2 step 1):
+// now + timeout + commands.timeout_grace_s, the time the result may take to cross the bridge.
+std::int64_t command_deadline_ms(const runtime& rt, std::int64_t timeout_s);
+
+// The `commands.timeout_s` of `command` (120 s when the table lacks it).
+std::int64_t configured_timeout_s(const runtime& rt, const std::string& command);
+
 // `command` from the URL, upper-cased, if it is one of the five OCPI commands.
 std::optional<std::string> command_of(std::string_view segment);
 

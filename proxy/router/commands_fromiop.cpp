@@ -83,9 +83,7 @@ route_result commands_to_legacy_cpo(runtime& rt, exchange& ex, const segments& r
   cmd.correlation_id = ex.ids.correlation_id;
   cmd.caller = party_text(routing_party(ex.in.req, "OCPI-from").value_or(rt.cfg.mapping.iop));
   cmd.executor = party_text(me.id);
-  const auto configured = rt.cfg.mapping.commands_timeout_s.find(*command);
-  const std::int64_t timeout_s = configured != rt.cfg.mapping.commands_timeout_s.end() ? configured->second : 120;
-  cmd.expires_at_ms = now_ms() + (timeout_s + 30) * 1000;
+  cmd.expires_at_ms = command_deadline_ms(rt, configured_timeout_s(rt, *command));
   const auto rewritten = with_string_member(t.body, "response_url", rt.legacy_base + "/ocpi/2.1.1/callbacks/" + cmd.id);
   if (!rewritten) co_return finish(envelope_response(ex, 500, status::server_error, "command not rewritable"));
   if (*command == "START_SESSION") learn_from_start_session(rt, me.id, body);
@@ -107,7 +105,7 @@ route_result commands_to_legacy_cpo(runtime& rt, exchange& ex, const segments& r
     accepted = !rp.parse(hop.env->data).get_object()["result"].get(result) && result == "ACCEPTED";
     data = std::move(u.body);
   }
-  if (!accepted) rt.state.finish_pending(cmd.id, "DONE");  // §3.3.2 step 3
+  if (!accepted) rt.state.finish_pending(cmd.id, "NOT_ACCEPTED");  // §3.3.2 step 3
   co_return finish(relay_legacy_answer(ex, hop.up, hop.env, data));
 }
 
@@ -123,9 +121,17 @@ route_result command_result_from_iop(runtime& rt, exchange& ex, const std::strin
                   routing_party(ex.in.req, "OCPI-from").value_or(rt.cfg.mapping.iop));
     return res;
   };
-  if (cmd->state != "PENDING") {
-    ex.note = "duplicate or late callback (" + cmd->state + "): not re-sent";
+  // §3.3.2 step 4: a duplicate of a delivered result is acknowledged without re-posting; step 5: a
+  // command past its deadline (TIMEOUT was sent in its place) or never accepted (step 3) is unknown.
+  if (cmd->state == "DONE") {
+    ex.note = "duplicate callback: not re-sent";
     co_return finish(envelope_response(ex, 200, status::success, "Success"));
+  }
+  if (cmd->state != "PENDING") {
+    ex.note = "callback of a command " + cmd->state + ": refused";
+    co_return finish(
+        envelope_response(ex, 404, status::invalid_parameters,
+                          cmd->state == "TIMED_OUT" ? "command callback expired" : "unknown command callback"));
   }
   const auto index = legacy_index_of(rt, "legacy:" + cmd->caller);
   if (!index) co_return finish(envelope_response(ex, 404, status::invalid_parameters, "the commanding party is not connected"));

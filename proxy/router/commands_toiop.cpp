@@ -80,9 +80,7 @@ route_result commands_from_legacy_emsp(runtime& rt, exchange& ex, const legacy_c
   cmd.correlation_id = ex.ids.correlation_id;
   cmd.caller = party_text(me.id);
   cmd.executor = party_text(target_cpo);
-  const auto configured = rt.cfg.mapping.commands_timeout_s.find(*command);
-  const std::int64_t timeout_s = configured != rt.cfg.mapping.commands_timeout_s.end() ? configured->second : 120;
-  cmd.expires_at_ms = now_ms() + (timeout_s + 30) * 1000;
+  cmd.expires_at_ms = command_deadline_ms(rt, configured_timeout_s(rt, *command));
   const auto rewritten = with_string_member(t.body, "response_url", rt.hub_base + "/ocpi/2.2.1/callbacks/" + cmd.id);
   if (!rewritten) co_return envelope_response(ex, 500, status::server_error, "command not rewritable", "{}");
   rt.state.add_pending_command(cmd);
@@ -99,14 +97,14 @@ route_result commands_from_legacy_emsp(runtime& rt, exchange& ex, const legacy_c
     auto d = translate(down, hop.env->data, rt.state);
     if (d.ok()) data = std::move(d.body);
     accepted = string_member(hop.env->data, "result") == "ACCEPTED";
-    // §3.3.2 step 1: the deadline IOP announces (its `timeout`) plus 30 s grace.
+    // §3.3.2 step 1: the deadline IOP announces (its `timeout`) plus the grace.
     if (auto announced = timeout_of(hop.env->data); accepted && announced) {
-      cmd.expires_at_ms = now_ms() + (*announced + 30) * 1000;
+      cmd.expires_at_ms = command_deadline_ms(rt, *announced);
       rt.state.add_pending_command(cmd);
     }
   }
   // §3.3.2 step 3: no callback will follow a command that was not accepted.
-  if (!accepted) rt.state.finish_pending(cmd.id, "DONE");
+  if (!accepted) rt.state.finish_pending(cmd.id, "NOT_ACCEPTED");
   co_return relay_iop_answer(rt, ex, hop.up, hop.env, data, false);
 }
 
@@ -118,9 +116,17 @@ route_result command_result_from_legacy_cpo(runtime& rt, exchange& ex, const leg
   if (!cmd || cmd->toward != "legacy" || cmd->executor != party_text(cpo.party.id))
     co_return envelope_response(ex, 404, status::invalid_parameters, "unknown command callback", "{}");
   ex.route = "C4 " + cmd->command + " result";
-  if (cmd->state != "PENDING") {
-    ex.note = "duplicate or late callback (" + cmd->state + "): not re-sent";
+  // §3.3.2 step 4: a duplicate of a delivered result is acknowledged without re-posting; step 5: a
+  // command past its deadline (TIMEOUT was sent in its place) or never accepted (step 3) is unknown.
+  if (cmd->state == "DONE") {
+    ex.note = "duplicate callback: not re-sent";
     co_return envelope_response(ex, 200, status::success, "Success", "{}");
+  }
+  if (cmd->state != "PENDING") {
+    ex.note = "callback of a command " + cmd->state + ": refused";
+    co_return envelope_response(ex, 404, status::invalid_parameters,
+                                cmd->state == "TIMED_OUT" ? "command callback expired" : "unknown command callback",
+                                "{}");
   }
   const legacy_party& me = rt.party_of(cpo);
   std::string& body = ex.in.req.body();

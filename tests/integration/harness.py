@@ -71,6 +71,12 @@ def load(name: str):
         return json.load(f)
 
 
+def load_data(module: str, name: str):
+    """A golden file of tests/data/<module>/."""
+    with open(os.path.join(REPO, "tests", "data", module, name), encoding="utf-8") as f:
+        return json.load(f)
+
+
 # ---- command line / environment ------------------------------------------------------------------
 class Binaries:
     bridge = os.environ.get("OCPI_BRIDGE_BIN", "")
@@ -530,6 +536,14 @@ versions_url = "{self.sim_url('emsp')}/ocpi/emsp/versions"
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
         return p.returncode, p.stdout, p.stderr
 
+    def token_a(self, connection, name="bridge"):
+        """`ocpi-bridge admin token-a CONNECTION`: (token A, versions URL) for a peer to register with."""
+        code, out, err = self.bridge_admin("token-a", connection, name=name)
+        if code != 0:
+            raise AssertionError(f"admin token-a {connection} failed ({code}): {err}")
+        lines = dict(line.split(" ", 1) for line in out.strip().splitlines())
+        return lines["TOKEN_A"], lines["VERSIONS_URL"]
+
     # -- admin API of the simulators
     def admin(self, sim, method, path, body=None, timeout=60.0):
         r = http_request(method, self.sim_url(sim) + path, body=body, timeout=timeout, ssl_context=self.ssl_context)
@@ -597,6 +611,17 @@ versions_url = "{self.sim_url('emsp')}/ocpi/emsp/versions"
                 raise AssertionError(f"{sim}-sim did not receive {count} x {method} {path} within {timeout:.0f}s; "
                                      f"it received:\n  {seen}")
             time.sleep(0.05)
+
+
+def until_ready(call, timeout=10.0):
+    """Right after a (re)start the bridge rediscovers the peers' endpoints and answers 503 meanwhile:
+    repeats `call` until it answers something else or `timeout` passes; returns the last answer."""
+    deadline = time.monotonic() + timeout
+    while True:
+        r = call()
+        if r.status != 503 or time.monotonic() > deadline:
+            return r
+        time.sleep(0.2)
 
 
 def fresh_start(testcase, world):

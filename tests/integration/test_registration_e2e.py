@@ -28,11 +28,7 @@ def tearDownModule():
 
 
 def token_a(connection):
-    code, out, err = W.bridge_admin("token-a", connection)
-    if code != 0:
-        raise AssertionError(f"admin token-a {connection} failed ({code}): {err}")
-    lines = dict(line.split(" ", 1) for line in out.strip().splitlines())
-    return lines["TOKEN_A"], lines["VERSIONS_URL"]
+    return W.token_a(connection)
 
 
 def register(sim, token, versions_url):
@@ -193,14 +189,7 @@ class Registration(unittest.TestCase):
         self.assertEqual(result["body"]["status_code"], 1000, result)
 
     def until_ok(self, call, timeout=8.0):
-        """Right after a restart the bridge rediscovers the peers' endpoints (503 meanwhile)."""
-        import time
-        deadline = time.monotonic() + timeout
-        while True:
-            r = call()
-            if r.status != 503 or time.monotonic() > deadline:
-                return r
-            time.sleep(0.2)
+        return h.until_ready(call, timeout)
 
     def test_8_bad_admin_calls(self):
         code, _, err = W.bridge_admin("token-a", "XX*NOP")

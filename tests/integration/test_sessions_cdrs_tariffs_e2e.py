@@ -12,7 +12,6 @@ Run: test_sessions_cdrs_tariffs_e2e.py --bridge PATH --hub-sim PATH --legacy-sim
 """
 
 import copy
-import json
 import os
 import sys
 import time
@@ -42,9 +41,7 @@ def tearDownModule():
         W.stop()
 
 
-def data(module, name):
-    with open(os.path.join(h.REPO, "tests", "data", module, name), encoding="utf-8") as f:
-        return json.load(f)
+data = h.load_data
 
 
 def as_cpo_b(obj):

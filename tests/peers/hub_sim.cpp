@@ -25,6 +25,7 @@ struct hub_config {
   std::string country = "FR", party = "107", business_name = "GIREVE";
   std::size_t page_limit = 100;
   std::string public_url;
+  int command_timeout = 30;  // the `timeout` of its CommandResponse (seconds)
 };
 
 const char* const modules[] = {"locations", "tokens", "sessions", "cdrs", "tariffs", "commands"};
@@ -73,6 +74,9 @@ class hub_sim final : public sim_server {
     if (b.contains("token_to_bridge")) cfg_.token_to_bridge = b["token_to_bridge"].get<std::string>();
     if (b.contains("bridge_versions_url")) cfg_.bridge_versions_url = b["bridge_versions_url"].get<std::string>();
     if (b.contains("page_limit")) cfg_.page_limit = b["page_limit"].get<std::size_t>();
+    if (b.contains("command_timeout")) cfg_.command_timeout = b["command_timeout"].get<int>();
+    if (b.contains("known_tokens") && b["known_tokens"].is_array())
+      known_tokens_ = b["known_tokens"].get<std::vector<json>>();
     if (b.contains("seed_locations") && b["seed_locations"].is_array()) seed_ = b["seed_locations"].get<std::vector<json>>();
     config_sender_seeds(b);
     json store = b.value("dump_store", false) ? store_.dump() : json(nullptr);
@@ -208,7 +212,7 @@ class hub_sim final : public sim_server {
         return cdr ? ocpi_response(200, 1000, "Success", *cdr) : ocpi_response(404, 2000, "unknown CDR");
       }
       if (module == "commands" && rest.size() == 1 && verb == "POST")
-        return ocpi_response(200, 1000, "Success", json{{"result", "ACCEPTED"}, {"timeout", 30}});
+        return ocpi_response(200, 1000, "Success", json{{"result", "ACCEPTED"}, {"timeout", c.command_timeout}});
     } else {
       if (module == "locations" && get) return sender_locations(rest, q, c, to_hub ? "" : to_cc, to_pid);
       if ((module == "sessions" || module == "cdrs" || module == "tariffs") && rest.empty() && get)
@@ -223,6 +227,7 @@ class hub_sim final : public sim_server {
         // Like IOP: a Token some eMSP pushed is authorised (its `valid` decides), the answer carries
         // the full Token and an authorization_reference; anything else is 404 + 2004.
         auto token = store_.find_token(rest[0]);
+        if (!token) token = known_token(rest[0]);
         if (!token) return ocpi_response(404, 2004, "unknown token " + rest[0]);
         json info = {{"allowed", token->value("valid", true) ? "ALLOWED" : "BLOCKED"},
                      {"token", *token},
@@ -234,6 +239,14 @@ class hub_sim final : public sim_server {
       if (module == "commands" && verb == "POST") return ocpi_response(200, 1000, "Success");
     }
     return ocpi_response(404, 2000, "unknown route " + verb + " " + role + "/" + module);
+  }
+
+  // Tokens of other eMSPs IOP knows (the ones it pushes to CPOs), set with /_sim/config known_tokens.
+  std::optional<json> known_token(const std::string& uid) const {
+    std::lock_guard lk(mu_);
+    for (const auto& t : known_tokens_)
+      if (t.is_object() && iequals(t.value("uid", ""), uid)) return t;
+    return std::nullopt;
   }
 
   // POST receiver/cdrs: a CDR must name a Location IOP knows (pushed or seeded), else 2003
@@ -322,6 +335,7 @@ class hub_sim final : public sim_server {
   mutable std::mutex mu_;
   hub_config cfg_;
   std::vector<json> seed_;
+  std::vector<json> known_tokens_;
   std::map<std::string, std::vector<json>> sender_seeds_;
   object_store store_{true};
 };

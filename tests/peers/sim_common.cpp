@@ -682,6 +682,12 @@ reply sim_server::dispatch(const request& req) {
     if (delay > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay));
     set_status(0);
     r.act = reply::action::reset;
+  } else if (mode == "garbage") {
+    // A backend that answers 200 with something that is no OCPI envelope (an HTML error page).
+    r.res = response{http::status::ok, 11};
+    r.res.set(http::field::content_type, "text/html");
+    r.res.body() = "<html><body>502 Bad Gateway</body></html>\n";
+    set_status(200);
   } else if (mode == "http500") {
     r.res = response{http::status::internal_server_error, 11};
     r.res.set(http::field::content_type, "text/plain");
@@ -715,8 +721,9 @@ response sim_server::admin(const request& req, const std::string& path) {
     std::lock_guard lk(fault_mu_);
     if (verb == http::verb::post) {
       auto mode = parsed.value("mode", std::string("none"));
-      if (mode != "none" && mode != "http500" && mode != "timeout" && mode != "slow" && mode != "reset")
-        return json_response(400, {{"error", "mode must be none|http500|timeout|slow|reset"}});
+      if (mode != "none" && mode != "http500" && mode != "garbage" && mode != "timeout" && mode != "slow" &&
+          mode != "reset")
+        return json_response(400, {{"error", "mode must be none|http500|garbage|timeout|slow|reset"}});
       fault_mode_ = mode;
       fault_count_ = parsed.value("count", 1L);
       fault_delay_ms_ = parsed.value("delay_ms", 0L);

@@ -115,6 +115,17 @@ sf.mode = "SYNC"
   CHECK(c.legacy[1].party.default_owner_name == "Owner");
 }
 
+TEST_CASE("config: commands.timeout_grace_s is 30 s unless configured, whole seconds only") {
+  CHECK(embedded_default_config().bridge.command_timeout_grace == std::chrono::seconds(30));
+  CHECK(load_config_text("[mapping]\n\"commands.timeout_grace_s\" = 0\n", "t.toml")
+            .bridge.command_timeout_grace.count() == 0);
+  CHECK(load_config_text("[mapping]\ncommands.timeout_grace_s = 5\n", "t.toml").bridge.command_timeout_grace.count() ==
+        5);
+  for (const char* bad : {"-1", "\"30s\"", "\"\""})
+    CHECK(error_of(std::string("[mapping]\n\"commands.timeout_grace_s\" = ") + bad + "\n")
+              .find("commands.timeout_grace_s") != std::string::npos);
+}
+
 TEST_CASE("config: a file never inherits the embedded default's demo tokens") {
   const auto c = load_config_text("[iop]\nversions_url = \"http://h/v\"\n", "test.toml");
   CHECK(c.iop.token.empty());

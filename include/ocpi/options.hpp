@@ -2,6 +2,7 @@
 // Every MAPPING §0.3 configuration key the translations read, with the documented defaults (the
 // defaults are what the §6 test vectors assume). Loaded from the bridge config, or set one by one
 // with `ocpi-bridge translate --set KEY=VALUE`.
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -68,6 +69,10 @@ struct mapping_options {
   bool commands_synthesize_timeout_callback = true;
   bool commands_require_evse_uid = true;
   std::string sf_mode = "HYBRID";            // HYBRID | SYNC | QUEUE_ALWAYS
+  std::int64_t sf_max_entries = 100000;      // queued requests, all queues (0 = no limit)
+  std::int64_t sf_max_age_s = 604800;        // oldest queued request (0 = no limit)
+  std::int64_t sf_retry_initial_ms = 1000;   // first back-off; doubles per failure (§4.14)
+  std::int64_t sf_retry_max_ms = 300000;     // back-off ceiling
   std::string ids_long_id_policy = "REJECT";  // REJECT | HASH
   bool rfid_normalize_uppercase = true;
   std::string rfid_format_check = "WARN";      // WARN | REJECT

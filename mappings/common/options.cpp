@@ -47,6 +47,18 @@ setter choice(std::string mapping_options::*m, std::vector<std::string> allowed)
   };
 }
 
+// A non-negative integer (counts, durations).
+setter count(std::int64_t mapping_options::*m) {
+  return [m](mapping_options& o, const std::string& v) -> std::optional<std::string> {
+    std::int64_t n = 0;
+    const auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+    if (v.empty() || ec != std::errc{} || ptr != v.data() + v.size() || n < 0)
+      return "expected a non-negative integer, got '" + v + "'";
+    o.*m = n;
+    return std::nullopt;
+  };
+}
+
 setter text(std::string mapping_options::*m) {
   return [m](mapping_options& o, const std::string& v) -> std::optional<std::string> {
     o.*m = v;
@@ -106,6 +118,10 @@ const std::map<std::string, setter>& global_keys() {
       {"commands.synthesize_timeout_callback", flag(&mapping_options::commands_synthesize_timeout_callback)},
       {"commands.require_evse_uid", flag(&mapping_options::commands_require_evse_uid)},
       {"sf.mode", choice(&mapping_options::sf_mode, {"HYBRID", "SYNC", "QUEUE_ALWAYS"})},
+      {"sf.max_entries", count(&mapping_options::sf_max_entries)},
+      {"sf.max_age_s", count(&mapping_options::sf_max_age_s)},
+      {"sf.retry_initial_ms", count(&mapping_options::sf_retry_initial_ms)},
+      {"sf.retry_max_ms", count(&mapping_options::sf_retry_max_ms)},
       {"ids.long_id_policy", choice(&mapping_options::ids_long_id_policy, {"REJECT", "HASH"})},
       {"rfid.normalize_uppercase", flag(&mapping_options::rfid_normalize_uppercase)},
       {"rfid.format_check", choice(&mapping_options::rfid_format_check, {"WARN", "REJECT"})},

@@ -11,6 +11,7 @@
 
 #include <optional>
 #include <ostream>
+#include <vector>
 #include <string>
 
 #include "proxy/cli/admin_token.hpp"
@@ -37,6 +38,12 @@ Commands:
                               the bridge registers with the peer itself, using the token A the
                               peer issued ("Register ToIOP" / "proxy initiates", §2.3, §2.4)
   unregister CONNECTION       DELETE on the peer's credentials endpoint, then forget its tokens
+  queue                       store-and-forward toward IOP: depth, age of the oldest entry and
+                              retries per (party, module) queue and in total, dead letters (JSON)
+  dead-letters list           the requests IOP refused for good, with its answer (JSON)
+  dead-letters replay ID|--all
+                              puts dead letters back at the tail of their queue
+  dead-letters purge ID|--all forgets dead letters
 )";
 
 namespace {
@@ -71,11 +78,71 @@ admin_reply call(const url& base, const std::string& token, boost::beast::http::
   return r;
 }
 
+std::optional<url> admin_base(const std::string& config_path, std::string admin_url, std::string& secret,
+                              std::ostream& err) {
+  const bridge_config cfg = config_path.empty() ? embedded_default_config() : load_config_file(config_path);
+  if (admin_url.empty()) admin_url = "http://" + cfg.admin_face.listen.str();
+  auto base = parse_url(admin_url);
+  if (!base || base->tls()) {
+    err << "ocpi-bridge admin: --admin-url must be an http:// URL, got '" << admin_url << "'\n";
+    return std::nullopt;
+  }
+  secret = read_admin_token(cfg.bridge.data_dir);
+  return base;
+}
+
+// `queue` and `dead-letters list|replay|purge` (MAPPING §5.7).
+int run_store_forward_admin(const std::vector<std::string>& positional, bool all, const std::string& config_path,
+                            const std::string& admin_url, std::ostream& out, std::ostream& err) {
+  const std::string& command = positional[0];
+  const std::string action = positional.size() > 1 ? positional[1] : "";
+  const bool list = command == "queue" ? positional.size() == 1 : action == "list" && positional.size() == 2 && !all;
+  const bool change = command == "dead-letters" && (action == "replay" || action == "purge") &&
+                      (all ? positional.size() == 2 : positional.size() == 3);
+  if (!list && !change) {
+    err << admin_help;
+    return 1;
+  }
+  nlohmann::json body = nlohmann::json::object();
+  if (change && all) body["all"] = true;
+  if (change && !all) {
+    const std::string& id = positional[2];
+    if (id.empty() || id.find_first_not_of("0123456789") != std::string::npos) {
+      err << "ocpi-bridge admin dead-letters " << action << ": ID must be a number, got '" << id << "'\n";
+      return 1;
+    }
+    body["id"] = std::stoll(id);
+  }
+  const std::string label = command + (action.empty() ? "" : " " + action);
+  try {
+    std::string secret;
+    const auto base = admin_base(config_path, admin_url, secret, err);
+    if (!base) return 1;
+    const auto method = change ? boost::beast::http::verb::post : boost::beast::http::verb::get;
+    const std::string path = "/admin/" + command + (change ? "/" + action : "");
+    const auto reply = call(*base, secret, method, path, change ? body.dump() : "");
+    const bool ok = reply.http == 200 && reply.body.is_object() && reply.body.value("status_code", 0) == 1000;
+    if (!ok) {
+      err << "ocpi-bridge admin " << label << ": HTTP " << reply.http << ": "
+          << (reply.body.is_object() ? reply.body.value("status_message", std::string("(no message)")) : "(not JSON)")
+          << "\n";
+      return 2;
+    }
+    if (change) out << reply.body.value("status_message", "done") << "\n";
+    else out << reply.body["data"].dump(2) << "\n";
+    return 0;
+  } catch (const std::exception& e) {
+    err << "ocpi-bridge admin " << label << ": " << e.what() << "\n";
+    return 2;
+  }
+}
+
 }  // namespace
 
 int run_admin(std::span<const std::string_view> args, std::ostream& out, std::ostream& err) {
   std::string config_path, admin_url, versions_url, token;
   std::vector<std::string> positional;
+  bool all = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const auto a = args[i];
     const bool has_value = i + 1 < args.size();
@@ -87,12 +154,14 @@ int run_admin(std::span<const std::string_view> args, std::ostream& out, std::os
     else if (a == "--admin-url" && has_value) admin_url = std::string(args[++i]);
     else if (a == "--versions-url" && has_value) versions_url = std::string(args[++i]);
     else if (a == "--token" && has_value) token = std::string(args[++i]);
+    else if (a == "--all") all = true;
     else if (a.starts_with("--")) {
       err << "ocpi-bridge admin: unknown option '" << a << "'\n" << admin_help;
       return 1;
     } else positional.emplace_back(a);
   }
   const std::string command = positional.empty() ? "" : positional[0];
+  if (command == "queue" || command == "dead-letters") return run_store_forward_admin(positional, all, config_path, admin_url, out, err);
   const bool needs_connection = command == "token-a" || command == "register" || command == "unregister";
   if (!(command == "status" || needs_connection) || positional.size() != (needs_connection ? 2u : 1u) ||
       (command == "register" && (versions_url.empty() || token.empty()))) {

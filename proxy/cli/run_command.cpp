@@ -45,6 +45,7 @@ int run_bridge(std::span<const std::string_view> args) {
     router.set_public_bases(srv.public_url(face::hub), srv.public_url(face::legacy));
     boost::asio::co_spawn(srv.context(), router.discovery_loop(std::chrono::seconds(2)), boost::asio::detached);
     boost::asio::co_spawn(srv.context(), router.command_deadlines(), boost::asio::detached);
+    router.start_store_forward(srv.context().get_executor());
     const int rc = srv.run();
     state.detach();  // commits what the last exchanges queued
     return rc;

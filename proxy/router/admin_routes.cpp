@@ -10,6 +10,7 @@
 #include "proxy/router/peers.hpp"
 #include "proxy/router/registration.hpp"
 #include "proxy/router/routes.hpp"
+#include "proxy/router/store_forward.hpp"
 
 namespace ocpi::proxy {
 
@@ -103,6 +104,8 @@ route_result admin_api(runtime& rt, exchange& ex, const segments& seg) {
   if (rt.admin_token.empty() || !match_authorization(ex.header("Authorization"), known, false))
     co_return envelope_response(ex, 401, status::client_error, "unknown admin token");
   const auto method = ex.in.req.method();
+  if (seg.size() >= 2 && seg[0] == "admin" && (seg[1] == "queue" || seg[1] == "dead-letters"))
+    co_return co_await store_forward_admin(rt, ex, seg);
   if (seg.size() != 2 || seg[0] != "admin") co_return envelope_response(ex, 404, status::client_error, "unknown route");
   const std::string& what = seg[1];
   ex.route = "admin " + what;

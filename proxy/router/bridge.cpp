@@ -8,6 +8,7 @@
 #include "proxy/router/flow_support.hpp"
 #include "proxy/router/peers.hpp"
 #include "proxy/router/routes.hpp"
+#include "proxy/router/store_forward.hpp"
 
 namespace ocpi::proxy {
 
@@ -150,7 +151,10 @@ bridge::bridge(const bridge_config& cfg, shared_state& state, upstream_pool& ups
   for (const auto& l : cfg.legacy) connections.push_back(connection_key(l.party.id));
   rt_.dirs.attach(state, std::move(connections));
   rt_.tables.attach(state);
+  rt_.sf = std::make_shared<store_forward>();
 }
+
+void bridge::start_store_forward(boost::asio::any_io_executor executor) { rt_.sf->start(rt_, std::move(executor)); }
 
 awaitable<void> bridge::command_deadlines() { co_await command_deadline_loop(rt_); }
 

@@ -1,6 +1,7 @@
 #pragma once
 // The router: authenticates the caller on its face, picks the flow for the route and logs one
 // line per exchange. The flows themselves live in one file per module and direction.
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <memory>
 
@@ -26,6 +27,10 @@ class bridge {
   // Sends TIMEOUT for commands whose result never came (MAPPING §3.3.2 step 6). Runs until the
   // executor stops.
   boost::asio::awaitable<void> command_deadlines();
+
+  // Resumes the store-and-forward queues the store holds and replays later ones on `executor`
+  // (MAPPING §4.14, §5.8 step 3).
+  void start_store_forward(boost::asio::any_io_executor executor);
 
   runtime& rt() noexcept { return rt_; }
 

@@ -4,6 +4,7 @@
 #include "proxy/router/json_edit.hpp"
 #include "proxy/router/pulls.hpp"
 #include "proxy/router/routes.hpp"
+#include "proxy/router/store_forward.hpp"
 
 namespace ocpi::proxy {
 
@@ -40,9 +41,13 @@ route_result post_cdr(runtime& rt, exchange& ex, const legacy_config& cpo) {
   if (!t.ok()) co_return refusal(ex, *t.err, true);
   if (!t.losses.empty()) ex.note = std::to_string(t.losses.size()) + " field(s) not carried over";
   const std::string cdr_id = string_at(t.body, {"id"}).value_or("");
-  auto hop = co_await call_iop(rt, ex, http::verb::post, *target, std::move(t.body), me.id, rt.cfg.mapping.iop);
-  response res = relay_iop_answer(rt, ex, hop.up, hop.env, {}, false);
-  if (!accepted(hop)) co_return res;
+  // Queueable (§4.14). A queued CDR has no IOP `Location` yet, so none is relayed: the CPO gets
+  // the acknowledgement only (2.1.1 makes the header optional for the eMSP's answer).
+  const auto sent = co_await forward_to_iop(rt, ex, "cdrs", http::verb::post, *target, std::move(t.body), me.id,
+                                            rt.cfg.mapping.iop);
+  response res = forwarded_answer(rt, ex, sent);
+  const hop_result& hop = sent.hop;
+  if (sent.queued || !accepted(hop)) co_return res;
   const auto at_iop = hop.up.res.find(http::field::location);
   if (at_iop == hop.up.res.end() || at_iop->value().empty()) {
     ex.note = "IOP answered without a Location header: none relayed (3.5.7)";

@@ -2,6 +2,7 @@
 // Locations at IOP's receiver; L7 a legacy eMSP pulls Locations from IOP's sender.
 #include "proxy/router/hops.hpp"
 #include "proxy/router/routes.hpp"
+#include "proxy/router/store_forward.hpp"
 
 namespace ocpi::proxy {
 
@@ -79,10 +80,11 @@ route_result locations_from_legacy_cpo(runtime& rt, exchange& ex, const legacy_c
                           recipient::hub, body, body.capacity());
   if (!t.ok()) co_return refusal(ex, *t.err, true);
   note_losses(ex, t);
-  auto hop = co_await call_iop(rt, ex, method, *target, std::move(t.body), me.id, rt.cfg.mapping.iop);
-  if (accepted(hop) && kind == object_kind::evse && facts.status)
+  // Queueable (§4.14): a queued status counts as delivered for the de-duplication (§4.15).
+  const auto sent = co_await forward_to_iop(rt, ex, "locations", method, *target, std::move(t.body), me.id, rt.cfg.mapping.iop);
+  if (taken(sent) && kind == object_kind::evse && facts.status)
     rt.state.set_last_status(owner, rest[2], rest[3], *facts.status);
-  co_return relay_iop_answer(rt, ex, hop.up, hop.env, {}, false);
+  co_return forwarded_answer(rt, ex, sent);
 }
 
 route_result locations_pull_by_legacy_emsp(runtime& rt, exchange& ex, const legacy_config& emsp, const segments& rest) {

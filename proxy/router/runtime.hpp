@@ -16,6 +16,7 @@ namespace ocpi::proxy {
 
 class upstream_pool;
 struct client_tls;
+class store_forward;
 
 struct runtime {
   runtime(const bridge_config& c, shared_state& s, upstream_pool& u)
@@ -31,6 +32,7 @@ struct runtime {
   std::shared_ptr<const client_tls> iop_tls;                 // null: plain http or system defaults
   std::vector<std::shared_ptr<const client_tls>> legacy_tls;  // by legacy index
   std::string admin_token;  // the secret `ocpi-bridge admin` presents (<data_dir>/admin.token)
+  std::shared_ptr<store_forward> sf;  // replay loops toward IOP (store_forward.hpp), set by the bridge
 
   std::size_t legacy_index(const legacy_config& l) const { return static_cast<std::size_t>(&l - cfg.legacy.data()); }
   const legacy_party& party_of(const legacy_config& l) const { return cfg.mapping.legacy[legacy_index(l)]; }

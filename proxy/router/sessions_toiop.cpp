@@ -7,6 +7,7 @@
 #include "proxy/router/pulls.hpp"
 #include "proxy/router/routes.hpp"
 #include "proxy/router/session_patch.hpp"
+#include "proxy/router/store_forward.hpp"
 
 namespace ocpi::proxy {
 
@@ -44,10 +45,11 @@ route_result patch_session(runtime& rt, exchange& ex, const legacy_party& me, co
   if (!plan)
     co_return envelope_response(ex, 200, status::server_error, "cached Session unusable for a PATCH merge", "{}");
   if (!plan->warning.empty()) ex.note = plan->warning;
-  auto hop = co_await call_iop(rt, ex, plan->put ? http::verb::put : http::verb::patch, target, plan->body, me.id,
-                               rt.cfg.mapping.iop);
-  if (accepted(hop) && !plan->merged.empty()) rt.state.put_session(plan->merged);
-  co_return relay_iop_answer(rt, ex, hop.up, hop.env, {}, false);
+  // Queueable (§4.14); a queued merge is the base of the next one ("cache updated at enqueue time").
+  const auto sent = co_await forward_to_iop(rt, ex, "sessions", plan->put ? http::verb::put : http::verb::patch, target,
+                                            plan->body, me.id, rt.cfg.mapping.iop);
+  if (taken(sent) && !plan->merged.empty()) rt.state.put_session(plan->merged);
+  co_return forwarded_answer(rt, ex, sent);
 }
 
 }  // namespace
@@ -76,11 +78,12 @@ route_result sessions_from_legacy_cpo(runtime& rt, exchange& ex, const legacy_co
   if (!t.ok()) co_return refusal(ex, *t.err, true);
   if (!t.losses.empty()) ex.note = std::to_string(t.losses.size()) + " field(s) not carried over";
   if (is_patch) co_return co_await patch_session(rt, ex, me, *target, owner, rest[2], std::move(t.body));
-  const std::string sent = t.body;
-  auto hop = co_await call_iop(rt, ex, http::verb::put, *target, std::move(t.body), me.id, rt.cfg.mapping.iop);
-  // The base of later PATCH merges (§3.4.6, §5.3): the full 2.2.1 Session IOP accepted.
-  if (accepted(hop)) rt.state.put_session(sent);
-  co_return relay_iop_answer(rt, ex, hop.up, hop.env, {}, false);
+  const std::string full = t.body;
+  const auto sent = co_await forward_to_iop(rt, ex, "sessions", http::verb::put, *target, std::move(t.body), me.id,
+                                            rt.cfg.mapping.iop);
+  // The base of later PATCH merges (§3.4.6, §5.3): the full 2.2.1 Session IOP accepted (or queued).
+  if (taken(sent)) rt.state.put_session(full);
+  co_return forwarded_answer(rt, ex, sent);
 }
 
 route_result sessions_pull_by_legacy_emsp(runtime& rt, exchange& ex, const legacy_config& emsp, const segments& rest) {

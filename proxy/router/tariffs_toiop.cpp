@@ -6,6 +6,7 @@
 #include "proxy/router/json_edit.hpp"
 #include "proxy/router/pulls.hpp"
 #include "proxy/router/routes.hpp"
+#include "proxy/router/store_forward.hpp"
 #include "proxy/router/tariff_variants.hpp"
 
 namespace ocpi::proxy {
@@ -51,9 +52,9 @@ route_result check_tariff(runtime& rt, exchange& ex, const legacy_party& me, con
 // Tariff that connectors still reference; IOP, which holds the Locations, is left to judge.
 route_result delete_tariff(runtime& rt, exchange& ex, const legacy_party& me, const url& target, const party& owner,
                            const std::string& id) {
-  auto hop = co_await call_iop(rt, ex, http::verb::delete_, target, {}, me.id, rt.cfg.mapping.iop);
-  if (accepted(hop)) rt.tables.set_tariff_deleted(owner, id, true);
-  co_return relay_iop_answer(rt, ex, hop.up, hop.env, {}, false);
+  const auto sent = co_await forward_to_iop(rt, ex, "tariffs", http::verb::delete_, target, {}, me.id, rt.cfg.mapping.iop);
+  if (taken(sent)) rt.tables.set_tariff_deleted(owner, id, true);
+  co_return forwarded_answer(rt, ex, sent);
 }
 
 }  // namespace
@@ -97,14 +98,15 @@ route_result tariffs_from_legacy_cpo(runtime& rt, exchange& ex, const legacy_con
   }
   auto t = translate(tariff_request(me, owner, direction::up, input_shape::object), full_211, rt.state);
   if (!t.ok()) co_return refusal(ex, *t.err, true);
-  const std::string sent = t.body;
-  // 2.2.1 has no Tariff PATCH: F2 goes as a PUT of the merged Tariff.
-  auto hop = co_await call_iop(rt, ex, http::verb::put, *target, std::move(t.body), me.id, rt.cfg.mapping.iop);
-  if (accepted(hop)) {
-    rt.state.put_tariff(sent);
+  const std::string full = t.body;
+  // 2.2.1 has no Tariff PATCH: F2 goes as a PUT of the merged Tariff. Queueable (§4.14).
+  const auto sent = co_await forward_to_iop(rt, ex, "tariffs", http::verb::put, *target, std::move(t.body), me.id,
+                                            rt.cfg.mapping.iop);
+  if (taken(sent)) {
+    rt.state.put_tariff(full);
     rt.tables.set_tariff_deleted(owner, rest[2], false);
   }
-  co_return relay_iop_answer(rt, ex, hop.up, hop.env, {}, false);
+  co_return forwarded_answer(rt, ex, sent);
 }
 
 route_result tariffs_pull_by_legacy_emsp(runtime& rt, exchange& ex, const legacy_config& emsp, const segments& rest) {

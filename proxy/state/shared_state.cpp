@@ -251,6 +251,11 @@ void shared_state::attach(std::unique_ptr<state_store> store) {
   restore(snap);
   inner_.set_listener(this);
   writer_ = std::make_unique<store_writer>(std::move(store));
+  if (!snap.outbound.empty() || !snap.dead_letters.empty())
+    spdlog::info("state store: {} queued request(s) toward IOP, {} dead letter(s)", snap.outbound.size(),
+                 snap.dead_letters.size());
+  outbound_.restore(std::move(snap.outbound), std::move(snap.dead_letters));
+  outbound_.set_persist([w = writer_.get()](outbound_queue::write fn) { w->push(std::move(fn)); });
 }
 
 void shared_state::restore(state_snapshot& snap) {
@@ -279,6 +284,7 @@ void shared_state::detach() {
   {
     std::lock_guard lock(mutex_);
     inner_.set_listener(nullptr);
+    outbound_.set_persist({});
     writer = std::move(writer_);
   }
   if (writer) writer->close();  // outside mutex_: pending callbacks may read the state

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "ocpi/memory_context.hpp"
+#include "proxy/state/outbound_queue.hpp"
 #include "proxy/state/records.hpp"
 
 namespace ocpi::proxy {
@@ -110,6 +111,9 @@ class shared_state final : public mapping_context, private context_listener {
   void detach();
   bool persistent() const;
 
+  // --- store-and-forward toward IOP (MAPPING §4.14, §5.7): loaded by attach(), written through.
+  outbound_queue& outbound() { return outbound_; }
+
  private:
   // context_listener: what inner_ records is queued to the writer.
   void cached(cache which, const std::string& key, const std::string& json) override;
@@ -136,6 +140,7 @@ class shared_state final : public mapping_context, private context_listener {
   std::vector<flow_row> loaded_flow_rows_;
   std::string fixed_now_;
   std::unique_ptr<store_writer> writer_;  // null: in memory only
+  outbound_queue outbound_;
 };
 
 }  // namespace ocpi::proxy

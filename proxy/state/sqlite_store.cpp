@@ -10,7 +10,7 @@ namespace {
 
 // Append-only: a released migration is never edited, a schema change is a new entry. Key
 // columns compare with NOCASE because OCPI ids are CiStrings (MAPPING §0.2 rule 8).
-constexpr std::array<const char*, 3> migration_sql = {
+constexpr std::array<const char*, 4> migration_sql = {
     // 1: the router's own tables (credentials per connection §2.5, pending commands §5.4, §4.15).
     R"sql(
 CREATE TABLE credentials (
@@ -49,7 +49,26 @@ CREATE TABLE long_id_hashes (hashed TEXT PRIMARY KEY COLLATE NOCASE, original TE
 CREATE TABLE flow_rows (
   tbl TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (tbl, key)) STRICT;
 )sql",
+    // 4: store-and-forward queues toward IOP and their dead letters (§4.14, §5.7).
+    R"sql(
+CREATE TABLE outbound_queue (
+  seq INTEGER PRIMARY KEY, queue TEXT NOT NULL, method TEXT NOT NULL, url TEXT NOT NULL,
+  from_country_code TEXT NOT NULL, from_party_id TEXT NOT NULL, to_country_code TEXT NOT NULL,
+  to_party_id TEXT NOT NULL, correlation_id TEXT NOT NULL, body TEXT NOT NULL,
+  enqueued_at_ms INTEGER NOT NULL, attempts INTEGER NOT NULL, last_error TEXT NOT NULL) STRICT;
+CREATE TABLE dead_letters (
+  seq INTEGER PRIMARY KEY, queue TEXT NOT NULL, method TEXT NOT NULL, url TEXT NOT NULL,
+  from_country_code TEXT NOT NULL, from_party_id TEXT NOT NULL, to_country_code TEXT NOT NULL,
+  to_party_id TEXT NOT NULL, correlation_id TEXT NOT NULL, body TEXT NOT NULL,
+  enqueued_at_ms INTEGER NOT NULL, attempts INTEGER NOT NULL, last_error TEXT NOT NULL,
+  failed_at_ms INTEGER NOT NULL, answer_http INTEGER NOT NULL, answer_body TEXT NOT NULL) STRICT;
+)sql",
 };
+
+// The columns outbound_queue and dead_letters share, in table order.
+constexpr const char* entry_columns =
+    "seq, queue, method, url, from_country_code, from_party_id, to_country_code, to_party_id, correlation_id, body, "
+    "enqueued_at_ms, attempts, last_error";
 
 using cache = context_listener::cache;
 
@@ -166,6 +185,16 @@ state_snapshot sqlite_store::load() {
   // rowid order = write order: the CDR link bound forgets the oldest first, also after a restart.
   for (auto& s = db_.prepare("SELECT tbl, key, value FROM flow_rows ORDER BY rowid"); s.step();)
     out.flow_rows.push_back({s.text(0), s.text(1), s.text(2)});
+  const auto entry = [](const sqlite_statement& s) {
+    return outbound_entry{s.integer(0), s.text(1), s.text(2), s.text(3), {s.text(4), s.text(5)}, {s.text(6), s.text(7)},
+                          s.text(8), s.text(9), s.integer(10), s.integer(11), s.text(12)};
+  };
+  const std::string from_queue = std::string("SELECT ") + entry_columns + " FROM outbound_queue ORDER BY seq";
+  for (auto& s = db_.prepare(from_queue.c_str()); s.step();) out.outbound.push_back(entry(s));
+  const std::string from_dead =
+      std::string("SELECT ") + entry_columns + ", failed_at_ms, answer_http, answer_body FROM dead_letters ORDER BY seq";
+  for (auto& s = db_.prepare(from_dead.c_str()); s.step();)
+    out.dead_letters.push_back({entry(s), s.integer(13), static_cast<int>(s.integer(14)), s.text(15)});
   return out;
 }
 
@@ -237,6 +266,35 @@ void sqlite_store::put_flow_row(const flow_row& r) {
 
 void sqlite_store::erase_flow_row(const std::string& table, const std::string& key) {
   db_.prepare("DELETE FROM flow_rows WHERE tbl = ?1 AND key = ?2").bind(1, table).bind(2, key).run();
+}
+
+namespace {
+void bind_entry(sqlite_statement& st, const outbound_entry& e) {
+  st.bind(1, e.seq).bind(2, e.queue).bind(3, e.method).bind(4, e.url).bind(5, e.from.country_code)
+      .bind(6, e.from.party_id).bind(7, e.to.country_code).bind(8, e.to.party_id).bind(9, e.correlation_id)
+      .bind(10, e.body).bind(11, e.enqueued_at_ms).bind(12, e.attempts).bind(13, e.last_error);
+}
+}  // namespace
+
+void sqlite_store::put_outbound(const outbound_entry& e) {
+  auto& st = db_.prepare("INSERT OR REPLACE INTO outbound_queue VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+  bind_entry(st, e);
+  st.run();
+}
+
+void sqlite_store::erase_outbound(std::int64_t seq) {
+  db_.prepare("DELETE FROM outbound_queue WHERE seq = ?1").bind(1, seq).run();
+}
+
+void sqlite_store::put_dead_letter(const dead_letter& d) {
+  auto& st = db_.prepare(
+      "INSERT OR REPLACE INTO dead_letters VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
+  bind_entry(st, d.entry);
+  st.bind(14, d.failed_at_ms).bind(15, std::int64_t{d.answer_http}).bind(16, d.answer_body).run();
+}
+
+void sqlite_store::erase_dead_letter(std::int64_t id) {
+  db_.prepare("DELETE FROM dead_letters WHERE seq = ?1").bind(1, id).run();
 }
 
 }  // namespace ocpi::proxy

@@ -42,6 +42,10 @@ class sqlite_store final : public state_store {
   void put_long_id(const stored_hash& h) override;
   void put_flow_row(const flow_row& r) override;
   void erase_flow_row(const std::string& table, const std::string& key) override;
+  void put_outbound(const outbound_entry& e) override;
+  void erase_outbound(std::int64_t seq) override;
+  void put_dead_letter(const dead_letter& d) override;
+  void erase_dead_letter(std::int64_t id) override;
 
  private:
   void configure();

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "ocpi/memory_context.hpp"
+#include "proxy/state/outbound_queue.hpp"
 #include "proxy/state/records.hpp"
 
 namespace ocpi::proxy {
@@ -48,6 +49,8 @@ struct state_snapshot {
   std::vector<stored_id> exposed_cdrs;
   std::vector<stored_hash> long_ids;
   std::vector<flow_row> flow_rows;  // in write order
+  std::vector<outbound_entry> outbound;  // store-and-forward queues (§4.14), any order
+  std::vector<dead_letter> dead_letters;
 };
 
 class state_store {
@@ -78,6 +81,13 @@ class state_store {
   virtual void put_long_id(const stored_hash& h) = 0;
   virtual void put_flow_row(const flow_row& r) = 0;
   virtual void erase_flow_row(const std::string& table, const std::string& key) = 0;
+
+  // Store-and-forward (§4.14, §5.7): put_outbound inserts or rewrites (attempts) an entry. A
+  // store that cannot keep them refuses (the default), so nothing is acknowledged on a false promise.
+  virtual void put_outbound(const outbound_entry& e);
+  virtual void erase_outbound(std::int64_t seq);
+  virtual void put_dead_letter(const dead_letter& d);
+  virtual void erase_dead_letter(std::int64_t id);
 };
 
 }  // namespace ocpi::proxy

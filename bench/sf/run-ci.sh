@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Store-and-forward benchmark (issue 5): direct path vs durable enqueue vs replay, on 127.0.0.1,
+# same run, release build. Prints a table and
+#   RESULT sf_enqueue_vs_direct <ratio>
+#   RESULT sf_replay_vs_direct <ratio>
+# Bounded: each phase stops after SF_BENCH_REQUESTS requests or SF_BENCH_PHASE_S seconds.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+cd "$repo"
+if [[ -z "${SF_BENCH_NO_BUILD:-}" ]]; then
+  cmake --preset release >/dev/null
+  cmake --build build/release --target ocpi-bridge ocpi-hub-sim ocpi-legacy-sim
+fi
+exec timeout 120 python3 "$here/sf_bench.py" \
+  --bridge "$repo/build/release/ocpi-bridge" \
+  --hub-sim "$repo/build/release/tests/peers/ocpi-hub-sim" \
+  --legacy-sim "$repo/build/release/tests/peers/ocpi-legacy-sim" "$@"

@@ -1,0 +1,179 @@
+// The store-and-forward queues (MAPPING §4.14, §5.7): FIFO per (party, module), bounds, dead
+// letters, and everything surviving close and reopen of the SQLite store, also from an older schema.
+#include <doctest/doctest.h>
+
+#include <memory>
+#include <string>
+
+#include "proxy/state/sqlite_store.hpp"
+#include "state_test_support.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace state_test;
+using ocpi::test::temp_dir;
+
+namespace {
+
+outbound_entry request(const std::string& queue, const std::string& id) {
+  outbound_entry e;
+  e.queue = queue;
+  e.method = "PUT";
+  e.url = "https://iop/ocpi/2.2.1/receiver/locations/FR/CPO/" + id;
+  e.from = {"FR", "CPO"};
+  e.to = {"FR", "107"};
+  e.correlation_id = "corr-" + id;
+  e.body = R"({"id":")" + id + R"("})";
+  return e;
+}
+
+std::int64_t push(outbound_queue& q, outbound_entry e, std::int64_t now = 1000) {
+  REQUIRE(q.push(e, 0, 0, now) == outbound_queue::admission::accepted);
+  return e.seq;
+}
+
+std::unique_ptr<shared_state> open_state(const std::string& path) {
+  auto s = std::make_unique<shared_state>(mapping_options{});
+  s->attach(std::make_unique<sqlite_store>(path));
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("outbound queue: FIFO per queue, heads independent, seq increasing across queues") {
+  outbound_queue q;
+  const auto a1 = push(q, request("FR*CPO/locations", "A1"));
+  const auto s1 = push(q, request("FR*CPO/sessions", "S1"));
+  const auto a2 = push(q, request("FR*CPO/locations", "A2"));
+  CHECK(a1 < s1);
+  CHECK(s1 < a2);
+  CHECK(q.size() == 3);
+  CHECK(q.head("FR*CPO/locations")->seq == a1);
+  CHECK(q.head("FR*CPO/sessions")->seq == s1);
+  q.delivered(a2);  // not a head: nothing happens (only the head is ever sent)
+  CHECK(q.size() == 3);
+  q.delivered(a1);
+  CHECK(q.head("FR*CPO/locations")->seq == a2);
+  CHECK(q.head("FR*CPO/locations")->body == R"({"id":"A2"})");
+  q.delivered(a2);
+  CHECK(q.empty("FR*CPO/locations"));
+  CHECK_FALSE(q.empty("FR*CPO/sessions"));
+  CHECK(q.queues() == std::vector<std::string>{"FR*CPO/sessions"});
+}
+
+TEST_CASE("outbound queue: bounded by number of entries and by the age of the oldest") {
+  outbound_queue q;
+  auto e = request("FR*CPO/cdrs", "C1");
+  CHECK(q.push(e, 2, 0, 1000) == outbound_queue::admission::accepted);
+  e = request("FR*CPO/cdrs", "C2");
+  CHECK(q.push(e, 2, 0, 1000) == outbound_queue::admission::accepted);
+  e = request("FR*CPO/cdrs", "C3");
+  CHECK(q.push(e, 2, 0, 1000) == outbound_queue::admission::full);
+  CHECK(q.size() == 2);
+  // Age: the head was enqueued at 1000; 60 s later with a 30 s limit nothing more is taken.
+  CHECK(q.push(e, 0, 30000, 61000) == outbound_queue::admission::too_old);
+  CHECK(q.push(e, 0, 90000, 61000) == outbound_queue::admission::accepted);
+}
+
+TEST_CASE("outbound queue: retries counted, dead letters keep the answer, replay goes to the tail, purge forgets") {
+  outbound_queue q;
+  const auto a1 = push(q, request("FR*CPO/locations", "A1"));
+  const auto a2 = push(q, request("FR*CPO/locations", "A2"));
+  q.retried(a1, "HTTP 500");
+  q.retried(a1, "upstream timeout");
+  auto st = q.stats();
+  REQUIRE(st.size() == 1);
+  CHECK(st[0].depth == 2);
+  CHECK(st[0].head_attempts == 2);
+  CHECK(st[0].retries == 2);
+  CHECK(q.head("FR*CPO/locations")->last_error == "upstream timeout");
+
+  q.dead(a1, 200, R"({"status_code":2001})", 5000);
+  CHECK(q.head("FR*CPO/locations")->seq == a2);  // the queue goes on
+  REQUIRE(q.dead_letters().size() == 1);
+  const auto d = q.dead_letters()[0];
+  CHECK(d.entry.seq == a1);
+  CHECK(d.answer_http == 200);
+  CHECK(d.answer_body == R"({"status_code":2001})");
+  CHECK(d.failed_at_ms == 5000);
+
+  CHECK_FALSE(q.replay(9999, 6000).has_value());
+  CHECK(q.replay(a1, 6000) == "FR*CPO/locations");
+  CHECK(q.dead_count() == 0);
+  q.delivered(a2);
+  const auto again = q.head("FR*CPO/locations");
+  REQUIRE(again);
+  CHECK(again->seq > a2);  // a new position at the tail
+  CHECK(again->body == R"({"id":"A1"})");
+  CHECK(again->attempts == 0);
+  q.dead(again->seq, 404, "{}", 7000);
+  CHECK(q.purge(again->seq));
+  CHECK_FALSE(q.purge(again->seq));
+  CHECK(q.dead_count() == 0);
+  CHECK(q.size() == 0);
+}
+
+TEST_CASE("outbound queue: entries, retries and dead letters survive close and reopen (SQLite)") {
+  temp_dir dir;
+  const std::string db = dir.file("bridge.sqlite3");
+  std::int64_t a1 = 0, a2 = 0, s1 = 0, c1 = 0;
+  {
+    auto s = open_state(db);
+    auto& q = s->outbound();
+    a1 = push(q, request("FR*CPO/locations", "A1"), 1000);
+    s1 = push(q, request("FR*CPO/sessions", "S1"), 1001);
+    a2 = push(q, request("FR*CPO/locations", "A2"), 1002);
+    c1 = push(q, request("FR*CPO/cdrs", "C1"), 1003);
+    q.retried(a1, "HTTP 503");
+    q.dead(c1, 200, R"({"status_code":2001,"status_message":"bad"})", 2000);
+    q.delivered(s1);
+  }  // detach commits
+  {
+    auto s = open_state(db);
+    auto& q = s->outbound();
+    CHECK(q.size() == 2);
+    const auto head = q.head("FR*CPO/locations");
+    REQUIRE(head);
+    CHECK(head->seq == a1);
+    CHECK(head->attempts == 1);
+    CHECK(head->last_error == "HTTP 503");
+    CHECK(head->method == "PUT");
+    CHECK(head->from.party_id == "CPO");
+    CHECK(head->to.party_id == "107");
+    CHECK(head->correlation_id == "corr-A1");
+    CHECK(head->enqueued_at_ms == 1000);
+    CHECK(q.empty("FR*CPO/sessions"));
+    q.delivered(a1);
+    CHECK(q.head("FR*CPO/locations")->seq == a2);
+    REQUIRE(q.dead_letters().size() == 1);
+    CHECK(q.dead_letters()[0].entry.seq == c1);
+    CHECK(q.dead_letters()[0].answer_body == R"({"status_code":2001,"status_message":"bad"})");
+    // A new entry never reuses a seq, not even a dead letter's.
+    const auto next = push(q, request("FR*CPO/cdrs", "C2"));
+    CHECK(next > c1);
+  }
+  raw_db raw(db);
+  CHECK(raw.count("outbound_queue") == 2);
+  CHECK(raw.count("dead_letters") == 1);
+}
+
+TEST_CASE("outbound queue: a store from schema version 2 gains the queue tables, data kept") {
+  temp_dir dir;
+  const std::string db = dir.file("bridge.sqlite3");
+  {
+    raw_db raw(db);  // what a bridge before store-and-forward left behind
+    raw.exec(sqlite_store::migrations()[0]);
+    raw.exec(sqlite_store::migrations()[1]);
+    raw.exec(
+        "INSERT INTO credentials VALUES ('iop','b','c','https://iop/versions','2.2.1','{}','2024-01-01T00:00:00Z')");
+    raw.exec("PRAGMA user_version = 2");
+  }
+  {
+    auto s = open_state(db);
+    CHECK(s->credentials("iop")->versions_url == "https://iop/versions");
+    push(s->outbound(), request("FR*CPO/tariffs", "T1"));
+  }
+  raw_db raw(db);
+  CHECK(raw.text("PRAGMA user_version") == std::to_string(sqlite_store::schema_version()));
+  CHECK(raw.count("outbound_queue") == 1);
+  CHECK(raw.count("dead_letters") == 0);
+}

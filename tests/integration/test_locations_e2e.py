@@ -23,8 +23,8 @@ import harness as h  # noqa: E402
 # What a legacy CPO gets when IOP answers HTTP 500 or times out on a Location PUT (MAPPING §1.6.4,
 # §4.14). "SYNC_ERROR": HTTP 502 (HTTP 5xx) / 504 (timeout) + OCPI 3000 (sf.mode=SYNC).
 # "QUEUED": HTTP 200 + OCPI 1000 "accepted, queued for IOP", then delivered by the retry (HYBRID,
-# the documented default). "ANY": accept either, until the bridge's README states which one applies.
-UPSTREAM_FAILURE_MODE = "SYNC_ERROR"
+# the documented default). "ANY": accept either. The README states HYBRID store-and-forward (issue 5).
+UPSTREAM_FAILURE_MODE = "QUEUED"
 
 W = None
 CPO_PUSH = "/ocpi/emsp/2.1.1/locations"          # legacy face, eMSP interface shown to the legacy CPO

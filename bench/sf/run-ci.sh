@@ -8,11 +8,13 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 cd "$repo"
-if [[ -z "${SF_BENCH_NO_BUILD:-}" ]]; then
+# SF_BENCH_BUILD_DIR: binaries of another build (e.g. build/asan for a quick look), nothing built.
+build="${SF_BENCH_BUILD_DIR:-build/release}"
+if [[ -z "${SF_BENCH_BUILD_DIR:-}" ]]; then
   cmake --preset release >/dev/null
   cmake --build build/release --target ocpi-bridge ocpi-hub-sim ocpi-legacy-sim
 fi
 exec timeout 120 python3 "$here/sf_bench.py" \
-  --bridge "$repo/build/release/ocpi-bridge" \
-  --hub-sim "$repo/build/release/tests/peers/ocpi-hub-sim" \
-  --legacy-sim "$repo/build/release/tests/peers/ocpi-legacy-sim" "$@"
+  --bridge "$repo/$build/ocpi-bridge" \
+  --hub-sim "$repo/$build/tests/peers/ocpi-hub-sim" \
+  --legacy-sim "$repo/$build/tests/peers/ocpi-legacy-sim" "$@"

@@ -77,6 +77,14 @@ awaitable<hop_result> send_entry(runtime& rt, const outbound_entry& e) {
   co_return r;
 }
 
+// HYBRID's first send (§4.14): only the failures §4.14 lists make the bridge take the request
+// over. A 2xx answer without an OCPI envelope is not among them: it is relayed as HTTP 502 + 3000
+// (§1.6.4), the legacy backend retries; once queued, the same answer is retried like any transient one.
+bool queue_after_direct(const hop_result& hop) {
+  if (hop.up.ok() && hop.up.res.result_int() < 300 && !hop.env) return false;
+  return classify(hop) == delivery::transient;
+}
+
 }  // namespace
 
 delivery classify(const hop_result& hop) {
@@ -104,7 +112,7 @@ awaitable<forwarded> forward_to_iop(runtime& rt, exchange& ex, std::string_view 
   const bool direct = o.sf_mode == "HYBRID" && q.empty(queue);
   if (direct) {
     f.hop = co_await call_iop(rt, ex, method, target, body, from, to);
-    if (classify(f.hop) != delivery::transient) co_return f;
+    if (!queue_after_direct(f.hop)) co_return f;
   }
   outbound_entry e;
   e.queue = queue;

@@ -5,10 +5,13 @@
 //
 //   ocpi_bench [--data=DIR] [--check-only] [Google Benchmark flags, e.g. --benchmark_filter=page]
 //   ocpi_bench --print-location-page     (the generated 100-Location 2.2.1 page, for proxy_bench.py)
+//   ocpi_bench --run=CASE --times=N      (N translations of one case, untimed: for callgrind, whose
+//                                         instruction counts are the stable comparison on a busy machine)
 #include <benchmark/benchmark.h>
 #include <simdjson.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -90,12 +93,18 @@ bool check_nlohmann_baseline(const std::string& data_dir) {
 int main(int argc, char** argv) {
   std::string data_dir = OCPI_BENCH_DATA;
   bool check_only = false;
+  std::string run_case;
+  long times = 1;
   std::vector<char*> args;
   for (int i = 0; i < argc; ++i) {
     if (std::strncmp(argv[i], "--data=", 7) == 0)
       data_dir = argv[i] + 7;
     else if (std::strcmp(argv[i], "--check-only") == 0)
       check_only = true;
+    else if (std::strncmp(argv[i], "--run=", 6) == 0)
+      run_case = argv[i] + 6;
+    else if (std::strncmp(argv[i], "--times=", 8) == 0)
+      times = std::atol(argv[i] + 8);
     else if (std::strcmp(argv[i], "--print-location-page") == 0)
       return std::printf("%s\n", location_page_v221(100).c_str()) < 0;
     else
@@ -127,6 +136,16 @@ int main(int argc, char** argv) {
   std::fprintf(stderr, "ocpi_bench: %zu cases checked, %d failures\n", cases.size(), failures);
   if (failures) return 1;
   if (check_only) return 0;
+  if (!run_case.empty()) {
+    for (auto& c : cases)
+      if (c.name == run_case) {
+        for (long i = 0; i < times; ++i)
+          benchmark::DoNotOptimize(translate(c.req, c.input.view(), *c.ctx, c.input.capacity()));
+        return 0;
+      }
+    std::fprintf(stderr, "ocpi_bench: no case %s\n", run_case.c_str());
+    return 1;
+  }
 
   for (auto& c : cases) {
     benchmark::RegisterBenchmark(("translate/" + c.name).c_str(), bm_translate, &c);

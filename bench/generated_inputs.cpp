@@ -11,6 +11,9 @@ namespace ocpi::bench {
 namespace {
 
 using nlohmann::json;
+// Generated objects keep their members in the order the OCPI 2.2.1 object tables list them, as
+// IOP sends them.
+using ojson = nlohmann::ordered_json;
 
 // splitmix64: the same sequence everywhere (std distributions are implementation-defined).
 class rng {
@@ -74,7 +77,7 @@ const plug plugs[] = {{"IEC_62196_T2", "SOCKET", "AC_3_PHASE", 400, 32, 22000},
                       {"CHADEMO", "CABLE", "DC", 500, 125, 50000},
                       {"DOMESTIC_E", "SOCKET", "AC_1_PHASE", 230, 16, 3700}};
 
-json energy_mix(rng& r) {
+ojson energy_mix(rng& r) {
   const int green = r.between(20, 80), nuclear = r.between(0, 100 - green);
   return {{"is_green_energy", green > 50},
           {"energy_sources",
@@ -88,9 +91,9 @@ json energy_mix(rng& r) {
           {"energy_product_name", "Vert Electrique"}};
 }
 
-json opening_times(rng& r) {
+ojson opening_times(rng& r) {
   if (r.between(0, 2) == 0) return {{"twentyfourseven", true}};
-  json hours = json::array();
+  ojson hours = ojson::array();
   for (int day = 1; day <= 7; ++day)
     hours.push_back({{"weekday", day}, {"period_begin", day < 6 ? "07:00" : "09:00"}, {"period_end", "21:00"}});
   return {
@@ -99,20 +102,20 @@ json opening_times(rng& r) {
       {"exceptional_closings", {{{"period_begin", "2024-12-25T00:00:00Z"}, {"period_end", "2024-12-26T00:00:00Z"}}}}};
 }
 
-json location(rng& r, int i) {
+ojson location(rng& r, int i) {
   const auto& cpo = cpos[r.next() % std::size(cpos)];
   const std::string id = std::string(cpo[1]) + "-LOC-" + std::to_string(10000 + i);
   const std::string city = r.pick(cities);
   const int day = r.between(0, 27);
-  json evses = json::array();
+  ojson evses = ojson::array();
   const int n_evses = r.between(1, 4);
   for (int e = 0; e < n_evses; ++e) {
     const std::string uid = id + "-E" + std::to_string(e + 1);
-    json connectors = json::array();
+    ojson connectors = ojson::array();
     const int n_conn = r.between(1, 3);
     for (int c = 0; c < n_conn; ++c) {
       const plug& p = plugs[r.next() % std::size(plugs)];
-      json tariffs = {std::string(cpo[1]) + "-T" + std::to_string(r.between(1, 6))};
+      ojson tariffs = {std::string(cpo[1]) + "-T" + std::to_string(r.between(1, 6))};
       if (r.between(0, 3) == 0) tariffs.push_back(std::string(cpo[1]) + "-SUB");
       connectors.push_back({{"id", std::to_string(c + 1)},
                             {"standard", p.standard},
@@ -124,7 +127,7 @@ json location(rng& r, int i) {
                             {"tariff_ids", tariffs},
                             {"last_updated", stamp(day, r.between(0, 1439))}});
     }
-    json caps = json::array();
+    ojson caps = ojson::array();
     for (int k = r.between(2, 5); k-- > 0;) caps.push_back(r.pick(capabilities));
     evses.push_back({{"uid", uid},
                      {"evse_id", std::string(cpo[0]) + "*" + cpo[1] + "*E" + std::to_string(100000 + i * 10 + e)},
@@ -136,29 +139,29 @@ json location(rng& r, int i) {
                      {"parking_restrictions", {"EV_ONLY"}},
                      {"last_updated", stamp(day, r.between(0, 1439))}});
   }
-  json loc = {{"country_code", cpo[0]},
-              {"party_id", cpo[1]},
-              {"id", id},
-              {"publish", true},
-              {"name", city + std::string(" ") + r.pick(streets) + " " + std::to_string(i)},
-              {"address", std::to_string(r.between(1, 250)) + " " + r.pick(streets)},
-              {"city", city},
-              {"postal_code", std::to_string(r.between(10000, 95999))},
-              {"country", "FRA"},
-              {"coordinates",
-               {{"latitude", fixed(43.0 + r.between(0, 6000000) / 1e6, 6)},
-                {"longitude", fixed(-1.0 + r.between(0, 8000000) / 1e6, 6)}}},
-              {"parking_type", r.pick(parking)},
-              {"evses", evses},
-              {"directions", {{{"language", "fr"}, {"text", "Suivre les panneaux de recharge"}}}},
-              {"operator", {{"name", cpo[2]}, {"website", "https://www.example.fr/" + std::string(cpo[1])}}},
-              {"facilities", {r.pick(facilities), r.pick(facilities)}},
-              {"time_zone", "Europe/Paris"},
-              {"opening_times", opening_times(r)},
-              {"charging_when_closed", true},
-              {"energy_mix", energy_mix(r)},
-              {"last_updated", stamp(day, r.between(0, 1439))},
-              {"gireve_id", "FR*GIR*L" + std::to_string(500000 + i)}};
+  ojson loc = {{"country_code", cpo[0]},
+               {"party_id", cpo[1]},
+               {"id", id},
+               {"publish", true},
+               {"name", city + std::string(" ") + r.pick(streets) + " " + std::to_string(i)},
+               {"address", std::to_string(r.between(1, 250)) + " " + r.pick(streets)},
+               {"city", city},
+               {"postal_code", std::to_string(r.between(10000, 95999))},
+               {"country", "FRA"},
+               {"coordinates",
+                {{"latitude", fixed(43.0 + r.between(0, 6000000) / 1e6, 6)},
+                 {"longitude", fixed(-1.0 + r.between(0, 8000000) / 1e6, 6)}}},
+               {"parking_type", r.pick(parking)},
+               {"evses", evses},
+               {"directions", {{{"language", "fr"}, {"text", "Suivre les panneaux de recharge"}}}},
+               {"operator", {{"name", cpo[2]}, {"website", "https://www.example.fr/" + std::string(cpo[1])}}},
+               {"facilities", {r.pick(facilities), r.pick(facilities)}},
+               {"time_zone", "Europe/Paris"},
+               {"opening_times", opening_times(r)},
+               {"charging_when_closed", true},
+               {"energy_mix", energy_mix(r)},
+               {"last_updated", stamp(day, r.between(0, 1439))},
+               {"gireve_id", "FR*GIR*L" + std::to_string(500000 + i)}};
   return loc;
 }
 
@@ -226,7 +229,7 @@ bench_case with_periods(const std::string& data_dir, const json& manifest, const
 
 std::string location_page_v221(int n) {
   rng r(20240601);
-  json page = json::array();
+  ojson page = ojson::array();
   for (int i = 0; i < n; ++i) page.push_back(location(r, i));
   return page.dump();
 }

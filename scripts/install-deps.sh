@@ -11,8 +11,8 @@ packages=(
   openssl ca-certificates curl python3 python3-jsonschema
   clang libclang-rt-14-dev
 )
-# Optional extras for benchmarks (bench/run-proxy.sh): wrk and nginx.
-if [[ "${OCPI_WITH_BENCH_TOOLS:-0}" == 1 ]]; then packages+=(wrk nginx-light); fi
+# Optional extras for benchmarks (bench/run-ci.sh, bench/proxy_bench.py): wrk, nginx, valgrind (callgrind).
+if [[ "${OCPI_WITH_BENCH_TOOLS:-0}" == 1 ]]; then packages+=(wrk nginx-light valgrind); fi
 
 missing=()
 for p in "${packages[@]}"; do

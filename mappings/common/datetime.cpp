@@ -86,12 +86,44 @@ std::optional<parsed> parse(std::string_view s) {
   return parsed{days * 86400 + h * 3600 + mi * 60 + se - offset, frac};
 }
 
+// Appends "YYYY-MM-DDTHH:MM:SSZ". Every timestamp of a translation goes through here: digits are
+// written by hand (snprintf was a tenth of a Location page's translation time).
+void append_epoch(std::int64_t seconds, std::string& out) {
+  std::int64_t days = seconds / 86400, rem = seconds % 86400;
+  if (rem < 0) rem += 86400, --days;
+  std::int64_t y;
+  unsigned m, d;
+  civil_from_days(days, y, m, d);
+  if (y < 0 || y > 9999) {  // outside what parse() produces from a 4-digit year; kept exact anyway
+    char buf[128];
+    const int n = std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ", static_cast<long long>(y),
+                                m, d, static_cast<long long>(rem / 3600), static_cast<long long>(rem / 60 % 60),
+                                static_cast<long long>(rem % 60));
+    out.append(buf, static_cast<std::size_t>(n));
+    return;
+  }
+  const auto two = [](char* at, unsigned v) {
+    at[0] = static_cast<char>('0' + v / 10);
+    at[1] = static_cast<char>('0' + v % 10);
+  };
+  char buf[20] = {0, 0, 0, 0, '-', 0, 0, '-', 0, 0, 'T', 0, 0, ':', 0, 0, ':', 0, 0, 'Z'};
+  two(buf, static_cast<unsigned>(y / 100));
+  two(buf + 2, static_cast<unsigned>(y % 100));
+  two(buf + 5, m);
+  two(buf + 8, d);
+  two(buf + 11, static_cast<unsigned>(rem / 3600));
+  two(buf + 14, static_cast<unsigned>(rem / 60 % 60));
+  two(buf + 17, static_cast<unsigned>(rem % 60));
+  out.append(buf, sizeof buf);
+}
+
 }  // namespace
 
 bool normalize_datetime(std::string_view in, bool strip_fraction, std::string& out) {
   auto p = parse(in);
   if (!p) return false;
-  out = format_epoch(p->seconds);
+  out.clear();
+  append_epoch(p->seconds, out);
   if (!strip_fraction && !p->frac.empty()) {
     out.pop_back();  // 'Z'
     out.push_back('.');
@@ -108,16 +140,9 @@ std::optional<std::int64_t> epoch_seconds(std::string_view in) {
 }
 
 std::string format_epoch(std::int64_t seconds) {
-  std::int64_t days = seconds / 86400, rem = seconds % 86400;
-  if (rem < 0) rem += 86400, --days;
-  std::int64_t y;
-  unsigned m, d;
-  civil_from_days(days, y, m, d);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ", static_cast<long long>(y), m, d,
-                static_cast<long long>(rem / 3600), static_cast<long long>(rem / 60 % 60),
-                static_cast<long long>(rem % 60));
-  return buf;
+  std::string out;
+  append_epoch(seconds, out);
+  return out;
 }
 
 }  // namespace ocpi::mappings

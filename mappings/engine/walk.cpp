@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "common/datetime.hpp"
+#include "common/json_escape.hpp"
 #include "common/text.hpp"
 
 namespace ocpi::mappings {
@@ -193,6 +194,18 @@ bool walk::apply(const field_rule& r, od::value v, object_state& st) {
     case kind::custom: return r.fn(*this, r, v, st);
     case kind::string:
     case kind::text: {
+      // A string with nothing to escape crosses byte for byte (the whole document's UTF-8 was
+      // validated by the parser): no unescaping into the parser's buffer, no re-escaping.
+      const std::string_view tok = v.raw_json_token();  // "..." plus any spaces after it
+      const std::size_t close = tok.find_last_of('"');
+      if (close != std::string_view::npos && close > 0 && tok[0] == '"') {
+        const std::string_view body = tok.substr(1, close - 1);
+        if ((!r.max_len || body.size() <= r.max_len) && first_escape(body) == body.size()) {
+          out.key(r.target());
+          out.raw(tok.substr(0, close + 1));
+          return true;
+        }
+      }
       std::string_view s;
       if (!read_string(v, f, s)) return false;
       if (r.max_len && s.size() > r.max_len) {
@@ -348,16 +361,22 @@ bool walk::object(od::object obj, const object_rules& rules, object_state* paren
   st.start = out.position();
   out.begin_object();
   if (rules.begin && !rules.begin(*this, st)) return false;
+  const std::size_t n_fields = rules.fields.size();
+  std::size_t next = 0;  // members mostly come in table (spec) order: look there first
   for (auto field : obj) {
     std::string_view key;
     if (auto ec = field.unescaped_key().get(key)) return fail_json({}, ec);
-    std::size_t idx = 0;
-    while (idx < rules.fields.size() && rules.fields[idx].in != key) ++idx;
-    if (idx == rules.fields.size()) {
+    std::size_t idx = next;
+    if (idx >= n_fields || rules.fields[idx].in != key) {
+      idx = 0;
+      while (idx < n_fields && rules.fields[idx].in != key) ++idx;
+    }
+    if (idx == n_fields) {
       // §0.2 r3: never copied blindly across versions (metric unknown_field_dropped).
       lost(loss_kind::dropped, key, "unknown field in " + std::string(rules.name) + " (0.2)");
       continue;
     }
+    next = idx + 1;
     const auto bit = std::uint64_t{1} << idx;
     if (st.seen & bit) return fail(status::invalid_parameters, key, "duplicate key");
     od::value v = field.value();

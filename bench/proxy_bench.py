@@ -268,12 +268,15 @@ def parse_wrk(text):
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
     out["non2xx"] = int(bad.group(1)) if bad else 0
-    out["socket_errors"] = sum(int(x) for x in errors.groups()) if errors else 0
+    # connect/read/write errors mean a broken target; wrk's timeouts only a slow one (timing is
+    # reported, never a failure: a loaded CI machine must not turn red because of it).
+    out["socket_errors"] = sum(int(x) for x in errors.groups()[:3]) if errors else 0
+    out["timeouts"] = int(errors.group(4)) if errors else 0
     return out
 
 
 def run_wrk(url, script, duration, connections, core):
-    cmd = ["taskset", "-c", str(core), "wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency",
+    cmd = ["taskset", "-c", str(core), "wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "--latency",
            "-s", script, url]
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 60)
     if r.returncode != 0:
@@ -290,6 +293,8 @@ def measure(server, url, script, a):
         r["cpu_us"] = (server.cpu_seconds() - cpu0) * 1e6 / max(r["requests"], 1)
         if r["non2xx"] or r["socket_errors"]:
             raise SystemExit(f"proxy_bench: {url}: {r['non2xx']} non-2xx answers, {r['socket_errors']} socket errors")
+        if r["timeouts"]:
+            print(f"proxy_bench: {url}: {r['timeouts']} requests timed out after 10 s (slow, not counted)")
         runs.append(r)
     runs.sort(key=lambda r: r["rps"])
     med = dict(runs[len(runs) // 2])

@@ -315,6 +315,9 @@ def main():
     ap.add_argument("--soak", type=int, default=0, help="seconds of mixed load on the bridge, RSS sampled")
     ap.add_argument("--json")
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
+    ap.add_argument("--only", help="comma-separated scenario names (default: all), e.g. for profiling one")
+    ap.add_argument("--targets", default="nginx,bridge,direct", help="comma-separated subset of nginx,bridge,direct")
+    ap.add_argument("--no-rss", action="store_true", help="skip the peak-RSS run")
     a = ap.parse_args()
     for tool in ("wrk", "nginx", "taskset"):
         if not shutil.which(tool) and not os.path.exists("/usr/sbin/" + tool):
@@ -381,6 +384,7 @@ def main():
              "/ocpi/2.2.1/sender/locations"),
         ]
 
+        all_scenarios = scenarios
         # Discovery runs in the background at start-up: wait until the bridge relays a push.
         end = time.time() + 30
         while True:
@@ -394,12 +398,19 @@ def main():
                 raise SystemExit(f"proxy_bench: the bridge never relayed a push; see {root}/bridge.out")
             time.sleep(0.2)
 
+        if a.only:
+            wanted = a.only.split(",")
+            unknown = set(wanted) - {s[0] for s in scenarios}
+            if unknown:
+                raise SystemExit(f"proxy_bench: unknown scenario(s) {sorted(unknown)}")
+            scenarios = [s for s in all_scenarios if s[0] in wanted]
         results = {}
         for name, method, body, bridge_path, token, up_path in scenarios:
             targets = {"nginx": (proxy, prox + up_path, {}), "bridge": (bridge, legacy + bridge_path,
                                                                         {"Authorization": "Token " + token}),
                        "direct": (upstream, up + up_path, {})}
             results[name] = {}
+            targets = {k: v for k, v in targets.items() if k in a.targets.split(",")}
             for tname, (server, url, headers) in targets.items():
                 headers = dict(headers, **(json_type if body else {}))
                 status, env = request(method, url, body, headers)
@@ -421,9 +432,9 @@ def main():
 
         # Peak RSS with many concurrent keep-alive connections (the pull, the largest answers).
         rss = {}
-        for tname, server, url, headers in (
-                ("bridge", bridge, legacy + scenarios[2][3], {"Authorization": "Token " + EMSP_TOKEN}),
-                ("nginx", proxy, prox + scenarios[2][5], {})):
+        for tname, server, url, headers in () if a.no_rss else (
+                ("bridge", bridge, legacy + all_scenarios[2][3], {"Authorization": "Token " + EMSP_TOKEN}),
+                ("nginx", proxy, prox + all_scenarios[2][5], {})):
             script = os.path.join(root, f"rss_{tname}.lua")
             wrk_script(script, "GET", None, headers)
             run_wrk(url, script, a.duration, a.rss_connections, a.load_core)
@@ -434,7 +445,7 @@ def main():
             wrk_script(script, "PATCH", patch, dict(json_type, Authorization="Token " + CPO_TOKEN))
             samples = []
             for _ in range(max(1, a.soak // 30)):
-                run_wrk(legacy + scenarios[0][3], script, min(30, a.soak), a.rss_connections, a.load_core)
+                run_wrk(legacy + all_scenarios[0][3], script, min(30, a.soak), a.rss_connections, a.load_core)
                 with open(f"/proc/{bridge.p.pid}/status") as fh:
                     samples.append(int(re.search(r"^VmRSS:\s+(\d+) kB", fh.read(), re.M).group(1)) / 1024)
             soak = samples
@@ -444,17 +455,21 @@ def main():
         for name, per in results.items():
             for tname, r in per.items():
                 print(f"{name:24} {tname:7} {r['rps']:10.0f} {r['p50_ms']:8.3f} {r['p99_ms']:8.3f} {r['cpu_us']:10.1f}")
-        print(f"peak RSS with {a.rss_connections} keep-alive connections: bridge {rss['bridge']:.1f} MB, "
-              f"nginx worker {rss['nginx']:.1f} MB")
+        if rss:
+            print(f"peak RSS with {a.rss_connections} keep-alive connections: bridge {rss['bridge']:.1f} MB, "
+                  f"nginx worker {rss['nginx']:.1f} MB")
         if soak:
             print("bridge RSS during the soak (MB): " + " ".join(f"{s:.1f}" for s in soak))
         print()
         for name, per in results.items():
+            if "bridge" not in per or "nginx" not in per:
+                continue
             b, n = per["bridge"], per["nginx"]
             print(f"RESULT proxy_{name}_rps_bridge_over_nginx {b['rps'] / n['rps']:.3f}")
             print(f"RESULT proxy_{name}_p99_bridge_over_nginx {b['p99_ms'] / n['p99_ms']:.3f}")
             print(f"RESULT proxy_{name}_cpu_us_bridge_over_nginx {b['cpu_us'] / max(n['cpu_us'], 1e-9):.3f}")
-        print(f"RESULT proxy_peak_rss_mb_bridge_{a.rss_connections}conn {rss['bridge']:.1f}")
+        if rss:
+            print(f"RESULT proxy_peak_rss_mb_bridge_{a.rss_connections}conn {rss['bridge']:.1f}")
         if soak:
             print(f"RESULT proxy_soak_rss_growth_mb {soak[-1] - soak[0]:.1f}")
         if a.json:

@@ -2,6 +2,7 @@
 // The HTTP vocabulary shared by the server infrastructure and the router: one inbound exchange in,
 // one response out.
 #include <chrono>
+#include <cstddef>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -31,6 +32,17 @@ struct inbound {
 // The router. Runs on the connection's strand; may co_await upstream calls. Exceptions are caught
 // by the session (HTTP 500, OCPI 3000). The session sets version, keep-alive and Content-Length.
 using handler = std::function<boost::asio::awaitable<response>(inbound&)>;
+
+// Spare bytes the server and the upstream client reserve behind every body they read, so that
+// simdjson (which needs 64 readable bytes past the end) can parse it in place.
+inline constexpr std::size_t body_padding = 64;
+
+// The start line and header fields of a message as they go on the wire, ending with the empty
+// line; the body follows as a second buffer. Content-Length must already be set
+// (prepare_payload). One contiguous write instead of Beast's serializer, whose buffer-sequence
+// machinery cost more CPU per small exchange than everything else in the session.
+std::string wire_head(const request& req);
+std::string wire_head(const response& res);
 
 // A local reply with an OCPI envelope body (write_envelope + utc_now) and Content-Type JSON.
 response make_local_response(http::status status, int ocpi_status, std::string_view message, unsigned version = 11);

@@ -120,6 +120,7 @@ server::server(bridge_config config) : impl_(std::make_unique<impl>(std::move(co
   o.pool_size = c.bridge.upstream_pool_size;
   o.connect_timeout = c.bridge.connect_timeout;
   o.idle_timeout = c.bridge.upstream_idle_timeout;
+  o.single_thread = c.bridge.threads <= 1;
   impl_->pool = std::make_unique<upstream_pool>(impl_->ioc.get_executor(), o,
                                                 tls_by_origin(c, impl_->iop_tls, impl_->legacy_tls));
 }

@@ -31,6 +31,9 @@ struct upstream_options {
   std::chrono::milliseconds connect_timeout{5000};
   std::chrono::milliseconds idle_timeout{30000};
   std::size_t body_limit = std::size_t{64} << 20;  // response bodies
+  // The io_context runs on one thread: pool and connections need no strands, and send() runs
+  // the exchange inline instead of hopping through two co_spawns per request.
+  bool single_thread = false;
 };
 
 class upstream_pool {

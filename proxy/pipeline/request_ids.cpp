@@ -1,5 +1,6 @@
 #include "proxy/pipeline/request_ids.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <stdexcept>
@@ -17,13 +18,31 @@ void fill_random(unsigned char* out, std::size_t n) {
   if (n > 0 && RAND_bytes(out, static_cast<int>(n)) != 1) throw std::runtime_error("RAND_bytes failed");
 }
 
+// Request and correlation ids take 16 random bytes each, two or three per exchange: drawn from a
+// per-thread block of CSPRNG output instead of one RAND_bytes call (with its locking and fork
+// check) per id. Tokens keep calling fill_random directly.
+void fill_id_random(unsigned char* out, std::size_t n) {
+  struct block {
+    std::array<unsigned char, 4096> bytes;
+    std::size_t used = 4096;
+  };
+  thread_local block b;
+  if (b.used + n > b.bytes.size()) {
+    fill_random(b.bytes.data(), b.bytes.size());
+    b.used = 0;
+  }
+  std::copy_n(b.bytes.data() + b.used, n, out);
+  std::fill_n(b.bytes.data() + b.used, n, 0);  // an id's bytes are handed out once
+  b.used += n;
+}
+
 constexpr std::string_view b64url = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 }  // namespace
 
 std::string uuid_v4() {
   std::array<unsigned char, 16> b{};
-  fill_random(b.data(), b.size());
+  fill_id_random(b.data(), b.size());
   b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x40);  // version 4
   b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80);  // RFC 4122 variant
   constexpr std::string_view hex = "0123456789abcdef";

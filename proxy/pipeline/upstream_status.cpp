@@ -59,6 +59,8 @@ bool read_data(od::value v, std::string& out) {
     default:
       raw = trim_json_ws(v.raw_json_token());
   }
+  // Room for simdjson's padding: the translation then parses `data` in place instead of copying it.
+  out.reserve(raw.size() + simdjson::SIMDJSON_PADDING);
   out.assign(raw);
   return true;
 }

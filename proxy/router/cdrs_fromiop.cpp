@@ -112,7 +112,7 @@ route_result cdr_created_get(runtime& rt, exchange& ex, const segments& rest) {
   if (hop.up.ok() && hop.env && hop.env->status_code < 2000 && !hop.env->data.empty()) {
     translate_request tr{
         .kind = object_kind::cdr, .dir = direction::up, .legacy = &me, .owner = link->owner, .to = recipient::hub};
-    auto t = translate(tr, hop.env->data, rt.state);
+    auto t = translate(tr, hop.env->data, rt.state, hop.env->data.capacity());
     auto restored = t.ok() ? owner_ids(rt, t.body, link->owner_id) : std::nullopt;
     if (!restored)
       co_return to_iop(rt, ex, envelope_response(ex, 502, status::server_error, "legacy answer not translatable"));

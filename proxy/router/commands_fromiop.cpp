@@ -98,7 +98,7 @@ route_result commands_to_legacy_cpo(runtime& rt, exchange& ex, const segments& r
   if (hop.up.ok() && hop.env && hop.env->status_code < 2000 && !hop.env->data.empty()) {
     translate_request up{.kind = object_kind::command_response, .dir = direction::up, .legacy = &me, .to = recipient::hub,
                          .command = *command};
-    auto u = translate(up, hop.env->data, rt.state);
+    auto u = translate(up, hop.env->data, rt.state, hop.env->data.capacity());
     if (!u.ok()) co_return finish(envelope_response(ex, 502, status::server_error, "legacy answer not translatable: " + u.err->describe()));
     simdjson::dom::parser rp;
     std::string_view result;

@@ -94,7 +94,7 @@ route_result commands_from_legacy_emsp(runtime& rt, exchange& ex, const legacy_c
   if (hop.up.ok() && hop.env && hop.env->status_code < 2000 && !hop.env->data.empty()) {
     translate_request down{.kind = object_kind::command_response, .dir = direction::down, .legacy = &me,
                            .to = recipient::legacy_emsp, .command = *command};
-    auto d = translate(down, hop.env->data, rt.state);
+    auto d = translate(down, hop.env->data, rt.state, hop.env->data.capacity());
     if (d.ok()) data = std::move(d.body);
     accepted = string_member(hop.env->data, "result") == "ACCEPTED";
     // §3.3.2 step 1: the deadline IOP announces (its `timeout`) plus the grace.

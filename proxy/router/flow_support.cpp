@@ -6,6 +6,7 @@
 #include <cctype>
 #include <cstdlib>
 
+#include "proxy/net/http.hpp"
 #include "proxy/pipeline/envelope.hpp"
 #include "proxy/pipeline/url_mapping.hpp"
 #include "proxy/router/json_edit.hpp"
@@ -27,6 +28,8 @@ void encode_segment(std::string& out, std::string_view s) {
     }
   }
 }
+
+static_assert(body_padding >= simdjson::SIMDJSON_PADDING, "bodies read by the server must be parseable in place");
 
 simdjson::ondemand::parser& side_parser() {
   thread_local simdjson::ondemand::parser p;
@@ -66,9 +69,14 @@ bool body_facts::only(std::initializer_list<std::string_view> allowed) const {
   return true;
 }
 
-body_facts peek(std::string_view json) {
+body_facts peek(std::string_view json, std::size_t capacity) {
   body_facts f;
-  simdjson::padded_string padded(json);
+  simdjson::padded_string copy;
+  simdjson::padded_string_view padded(json.data(), json.size(), capacity);
+  if (capacity < json.size() + simdjson::SIMDJSON_PADDING) {
+    copy = simdjson::padded_string(json);
+    padded = copy;
+  }
   simdjson::ondemand::document doc;
   if (side_parser().iterate(padded).get(doc)) return f;
   simdjson::ondemand::object obj;

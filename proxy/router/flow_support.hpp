@@ -32,7 +32,7 @@ struct body_facts {
   std::optional<std::string> id, uid, status, last_updated;
   bool only(std::initializer_list<std::string_view> allowed) const;
 };
-body_facts peek(std::string_view json);
+body_facts peek(std::string_view json, std::size_t capacity = 0);  // capacity: see translate()
 
 // §1.8.2 (2.2.1): the object's country_code/party_id must equal the URL's: HTTP 200 + 2001.
 std::optional<error> check_body_owner(std::string_view body_221, const party& url_owner);

@@ -25,7 +25,7 @@ boost::asio::awaitable<hop_result> send(runtime& rt, exchange& ex, request req, 
   r.up = co_await rt.upstream.send(target, std::move(req), timeout, std::move(tls));
   if (r.up.ok()) {
     ex.upstream_http = static_cast<int>(r.up.res.result_int());
-    r.env = parse_upstream_envelope(r.up.res.body());
+    r.env = parse_upstream_envelope(r.up.res.body(), r.up.res.body().capacity());
   } else {
     ex.note = std::string("upstream ") + to_string(r.up.fail) + ": " + r.up.detail;
   }
@@ -37,7 +37,7 @@ boost::asio::awaitable<hop_result> send(runtime& rt, exchange& ex, request req, 
 response relay_iop_object(runtime& rt, exchange& ex, const hop_result& hop, const translate_request& tr) {
   std::string data;
   if (hop.up.ok() && hop.env && hop.env->status_code < 2000 && !hop.env->data.empty()) {
-    auto t = translate(tr, hop.env->data, rt.state);
+    auto t = translate(tr, hop.env->data, rt.state, hop.env->data.capacity());
     if (!t.ok())
       return envelope_response(ex, 502, status::server_error, "IOP answer not translatable: " + t.err->describe(),
                                "{}");

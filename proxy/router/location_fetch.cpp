@@ -73,7 +73,7 @@ boost::asio::awaitable<void> ensure_location_from_legacy_cpo(runtime& rt, exchan
   }
   translate_request tr{
       .kind = object_kind::location, .dir = direction::up, .legacy = &me, .owner = me.id, .to = recipient::hub};
-  auto t = translate(tr, hop.env->data, rt.state);
+  auto t = translate(tr, hop.env->data, rt.state, hop.env->data.capacity());
   if (t.ok() && !t.suppressed) rt.state.put_location(t.body);
 }
 

@@ -50,7 +50,7 @@ route_result locations_pull_from_legacy_cpo(runtime& rt, exchange& ex, const seg
                          .legacy = &me,
                          .owner = me.id,
                          .to = recipient::hub};
-    auto t = translate(tr, hop.env->data, rt.state);
+    auto t = translate(tr, hop.env->data, rt.state, hop.env->data.capacity());
     if (!t.ok())
       co_return to_iop(
           rt, ex,
@@ -83,7 +83,7 @@ route_result locations_to_legacy_emsp(runtime& rt, exchange& ex, const segments&
   std::string body_211;
   if (!is_get) {
     std::string& body = ex.in.req.body();
-    const body_facts facts = peek(body);
+    const body_facts facts = peek(body, body.capacity());
     const auto& body_id = kind == object_kind::evse ? facts.uid : facts.id;
     if (facts.valid_object && (is_put || body_id) && body_id.value_or("") != rest.back())
       co_return finish(envelope_response(ex, 200, status::invalid_parameters, "the id in the body differs from the id in the URL"));
@@ -128,7 +128,7 @@ route_result locations_to_legacy_emsp(runtime& rt, exchange& ex, const segments&
   std::string data;
   if (is_get && hop.up.ok() && hop.env && hop.env->status_code < 2000 && !hop.env->data.empty()) {
     translate_request tr{.kind = kind, .dir = direction::up, .legacy = &me, .owner = owner, .to = recipient::hub};
-    auto t = translate(tr, hop.env->data, rt.state);
+    auto t = translate(tr, hop.env->data, rt.state, hop.env->data.capacity());
     if (t.ok()) data = std::move(t.body);
   }
   co_return finish(relay_legacy_answer(ex, hop.up, hop.env, data));

@@ -58,7 +58,7 @@ route_result locations_from_legacy_cpo(runtime& rt, exchange& ex, const legacy_c
   }
 
   std::string& body = ex.in.req.body();
-  const body_facts facts = peek(body);
+  const body_facts facts = peek(body, body.capacity());
   if (!facts.valid_object) {
     // Let the translation name what is wrong (malformed JSON -> 400, wrong type -> 2001).
     auto t = translate_body(rt, kind, direction::up, is_patch ? input_shape::patch : input_shape::object, &me, owner,
@@ -116,7 +116,7 @@ route_result locations_pull_by_legacy_emsp(runtime& rt, exchange& ex, const lega
     const auto kind = rest.empty() ? object_kind::location : kind_for_depth(rest.size() - 1);
     translate_request tr{.kind = kind, .dir = direction::down, .shape = rest.empty() ? input_shape::list : input_shape::object,
                          .legacy = &me, .owner = owner, .to = recipient::legacy_emsp};
-    auto t = translate(tr, hop.env->data, rt.state);
+    auto t = translate(tr, hop.env->data, rt.state, hop.env->data.capacity());
     if (!t.ok()) co_return envelope_response(ex, 502, status::server_error, "IOP answer not translatable: " + t.err->describe(), "{}");
     if (t.suppressed) co_return envelope_response(ex, 404, status::client_error, "unknown location", "{}");  // publish=false
     data = std::move(t.body);

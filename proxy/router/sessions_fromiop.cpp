@@ -71,7 +71,7 @@ route_result check_at_emsp(runtime& rt, exchange& ex, const legacy_config& emsp,
   if (hop.up.ok() && hop.env && hop.env->status_code < 2000 && !hop.env->data.empty()) {
     translate_request tr{
         .kind = object_kind::session, .dir = direction::up, .legacy = &me, .owner = owner, .to = recipient::hub};
-    auto t = translate(tr, hop.env->data, rt.state);
+    auto t = translate(tr, hop.env->data, rt.state, hop.env->data.capacity());
     if (!t.ok())
       co_return envelope_response(ex, 502, status::server_error,
                                   "legacy answer not translatable: " + t.err->describe());
@@ -120,7 +120,7 @@ route_result sessions_to_legacy_emsp(runtime& rt, exchange& ex, const segments& 
   }
 
   std::string& body = ex.in.req.body();
-  const body_facts facts = peek(body);
+  const body_facts facts = peek(body, body.capacity());
   if (facts.valid_object && (is_put || facts.id))
     if (auto err = check_object_id(rest[2], facts.id.value_or(""), version::v2_2_1))
       co_return to_iop(rt, ex, refusal(ex, *err, false));

@@ -69,7 +69,7 @@ route_result sessions_from_legacy_cpo(runtime& rt, exchange& ex, const legacy_co
   if (is_get) co_return co_await check_session(rt, ex, cpo, *target, owner);
 
   std::string& body = ex.in.req.body();
-  const body_facts facts = peek(body);
+  const body_facts facts = peek(body, body.capacity());
   // §1.8.2: the URL id must equal the body id (a PATCH need not repeat it).
   if (facts.valid_object && (is_put || facts.id))
     if (auto err = check_object_id(rest[2], facts.id.value_or(""), version::v2_1_1)) co_return refusal(ex, *err, true);

@@ -26,7 +26,7 @@ struct tariff_push {
 tariff_push prepare_push(runtime& rt, const legacy_party& me, const party& owner, const std::string& id,
                          const std::string& body) {
   tariff_push p;
-  if (const body_facts facts = peek(body); facts.valid_object) {
+  if (const body_facts facts = peek(body, body.capacity()); facts.valid_object) {
     p.err = check_object_id(id, facts.id.value_or(""), version::v2_2_1);
     if (!p.err) p.err = check_body_owner(body, owner);
     if (p.err) return p;
@@ -105,7 +105,7 @@ route_result tariffs_to_legacy_emsp(runtime& rt, exchange& ex, const segments& r
   if (is_get && hop.up.ok() && hop.env && hop.env->status_code < 2000 && !hop.env->data.empty()) {
     translate_request tr{
         .kind = object_kind::tariff, .dir = direction::up, .legacy = &me, .owner = owner, .to = recipient::hub};
-    auto t = translate(tr, hop.env->data, rt.state);
+    auto t = translate(tr, hop.env->data, rt.state, hop.env->data.capacity());
     if (t.ok()) data = std::move(t.body);
   }
   co_return to_iop(rt, ex, relay_legacy_answer(ex, hop.up, hop.env, data));

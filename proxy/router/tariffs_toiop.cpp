@@ -79,7 +79,7 @@ route_result tariffs_from_legacy_cpo(runtime& rt, exchange& ex, const legacy_con
   if (is_delete) co_return co_await delete_tariff(rt, ex, me, *target, owner, rest[2]);
 
   std::string& body = ex.in.req.body();
-  const body_facts facts = peek(body);
+  const body_facts facts = peek(body, body.capacity());
   if (!facts.valid_object) {
     // Let the translation name what is wrong (malformed JSON -> 400, wrong type -> 2001).
     auto t = translate(tariff_request(me, owner, direction::up, input_shape::patch), body, rt.state, body.capacity());

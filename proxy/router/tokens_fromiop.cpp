@@ -43,7 +43,7 @@ route_result tokens_from_legacy_emsp_for_iop(runtime& rt, exchange& ex, const se
     if (hop.up.ok() && hop.env && hop.env->status_code < 2000 && !hop.env->data.empty()) {
       translate_request tr{.kind = object_kind::authorization_info, .dir = direction::up, .legacy = &me, .owner = me.id,
                            .to = recipient::hub, .token_uid = rest[0], .token_type = type};
-      auto t = translate(tr, hop.env->data, rt.state);
+      auto t = translate(tr, hop.env->data, rt.state, hop.env->data.capacity());
       if (!t.ok()) co_return finish(envelope_response(ex, 502, status::server_error, "legacy answer not translatable: " + t.err->describe()));
       if (!t.losses.empty()) ex.note = std::to_string(t.losses.size()) + " field(s) derived or dropped";
       data = std::move(t.body);
@@ -90,7 +90,7 @@ route_result tokens_to_legacy_cpo(runtime& rt, exchange& ex, const segments& res
   std::string body_211;
   if (!is_get) {
     std::string& body = ex.in.req.body();
-    const body_facts facts = peek(body);
+    const body_facts facts = peek(body, body.capacity());
     if (facts.valid_object && (is_put || facts.uid) && facts.uid.value_or("") != rest[2])
       co_return finish(envelope_response(ex, 200, status::invalid_parameters, "the uid in the body differs from the uid in the URL"));
     translate_request tr{.kind = object_kind::token, .dir = direction::down, .shape = is_patch ? input_shape::patch : input_shape::object,
@@ -107,7 +107,7 @@ route_result tokens_to_legacy_cpo(runtime& rt, exchange& ex, const segments& res
   std::string data;
   if (is_get && hop.up.ok() && hop.env && hop.env->status_code < 2000 && !hop.env->data.empty()) {
     translate_request tr{.kind = object_kind::token, .dir = direction::up, .legacy = &me, .owner = owner, .to = recipient::hub};
-    auto t = translate(tr, hop.env->data, rt.state);
+    auto t = translate(tr, hop.env->data, rt.state, hop.env->data.capacity());
     if (t.ok()) data = std::move(t.body);
   }
   co_return finish(relay_legacy_answer(ex, hop.up, hop.env, data));

@@ -70,7 +70,7 @@ route_result tokens_from_legacy_emsp(runtime& rt, exchange& ex, const legacy_con
   std::string body_221, type;
   if (!is_get) {
     std::string& body = ex.in.req.body();
-    const body_facts facts = peek(body);
+    const body_facts facts = peek(body, body.capacity());
     if (facts.valid_object && (is_put || facts.uid) && facts.uid.value_or("") != rest[2])
       co_return envelope_response(ex, 200, status::invalid_parameters, "the uid in the body differs from the uid in the URL", "{}");
     translate_request tr{.kind = object_kind::token, .dir = direction::up, .shape = is_patch ? input_shape::patch : input_shape::object,
@@ -95,7 +95,7 @@ route_result tokens_from_legacy_emsp(runtime& rt, exchange& ex, const legacy_con
   if (is_get && hop.up.ok() && hop.env && hop.env->status_code < 2000 && !hop.env->data.empty()) {
     translate_request tr{.kind = object_kind::token, .dir = direction::down, .legacy = &me, .owner = owner,
                          .to = recipient::legacy_emsp};
-    auto t = translate(tr, hop.env->data, rt.state);
+    auto t = translate(tr, hop.env->data, rt.state, hop.env->data.capacity());
     if (!t.ok()) co_return envelope_response(ex, 502, status::server_error, "IOP answer not translatable: " + t.err->describe(), "{}");
     data = std::move(t.body);
   }
@@ -130,7 +130,7 @@ route_result tokens_for_legacy_cpo(runtime& rt, exchange& ex, const legacy_confi
     if (hop.up.ok() && hop.env && hop.env->status_code < 2000 && !hop.env->data.empty()) {
       translate_request down{.kind = object_kind::authorization_info, .dir = direction::down, .legacy = &me,
                              .to = recipient::legacy_cpo};
-      auto d = translate(down, hop.env->data, rt.state);
+      auto d = translate(down, hop.env->data, rt.state, hop.env->data.capacity());
       if (!d.ok()) co_return envelope_response(ex, 502, status::server_error, "IOP answer not translatable: " + d.err->describe(), "{}");
       learn_from_authorization(rt, me.id, hop.env->data);
       data = std::move(d.body);

@@ -24,8 +24,8 @@ void run_callback(const std::function<void()>& fn) {
 }
 }  // namespace
 
-store_writer::store_writer(std::unique_ptr<state_store> store)
-    : store_(std::move(store)), thread_([this] { run(); }) {}
+store_writer::store_writer(std::unique_ptr<state_store> store, std::chrono::milliseconds coalesce_window)
+    : store_(std::move(store)), coalesce_window_(coalesce_window), thread_([this] { run(); }) {}
 
 store_writer::~store_writer() { close(); }
 
@@ -34,11 +34,16 @@ void store_writer::push(write w) { enqueue({std::move(w), {}}); }
 void store_writer::when_durable(std::function<void()> fn) { enqueue({{}, std::move(fn)}); }
 
 void store_writer::enqueue(item it) {
+  bool wake = false;
   {
     std::lock_guard lock(mutex_);
+    // The writer sleeps without a deadline only on an empty queue, and in its coalescing window it
+    // waits for callbacks only: any other notification would be a wasted context switch.
+    wake = queue_.empty() || it.done;
+    if (it.done) ++callbacks_queued_;
     queue_.push_back(std::move(it));
   }
-  wake_.notify_one();
+  if (wake) wake_.notify_one();
 }
 
 void store_writer::close() {
@@ -57,8 +62,11 @@ void store_writer::run() {
   for (;;) {
     wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
     if (queue_.empty()) return;  // stopping, and everything is committed
+    if (callbacks_queued_ == 0 && coalesce_window_.count() > 0)
+      wake_.wait_for(lock, coalesce_window_, [this] { return stopping_ || callbacks_queued_ > 0; });
     std::vector<item> batch;
     batch.swap(queue_);
+    callbacks_queued_ = 0;
     lock.unlock();
     int failures = 0;
     while (!commit(batch)) {

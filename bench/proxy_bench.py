@@ -441,11 +441,16 @@ def main():
             rss[tname] = server.peak_rss_mb()
         soak = None
         if a.soak:
-            script = os.path.join(root, "soak.lua")
-            wrk_script(script, "PATCH", patch, dict(json_type, Authorization="Token " + CPO_TOKEN))
+            # Mixed load: 30 s rounds cycling through the three scenarios, RSS sampled after each.
+            rounds = []
+            for name, method, body, bridge_path, token, _ in all_scenarios:
+                script = os.path.join(root, f"soak_{name}.lua")
+                wrk_script(script, method, body, dict({"Authorization": "Token " + token}, **(json_type if body else {})))
+                rounds.append((legacy + bridge_path, script))
             samples = []
-            for _ in range(max(1, a.soak // 30)):
-                run_wrk(legacy + all_scenarios[0][3], script, min(30, a.soak), a.rss_connections, a.load_core)
+            for i in range(max(1, a.soak // 30)):
+                url, script = rounds[i % len(rounds)]
+                run_wrk(url, script, min(30, a.soak), a.rss_connections, a.load_core)
                 with open(f"/proc/{bridge.p.pid}/status") as fh:
                     samples.append(int(re.search(r"^VmRSS:\s+(\d+) kB", fh.read(), re.M).group(1)) / 1024)
             soak = samples

@@ -25,6 +25,7 @@ struct listener::impl {
   listen_address listen;
   std::shared_ptr<session_shared> shared;
   std::atomic<std::uint16_t> port{0};
+  bool single_thread = false;
 
   impl(asio::io_context& c, listen_address l) : ioc(c), strand(asio::make_strand(c)), acceptor(strand), listen(std::move(l)) {}
 };
@@ -45,7 +46,9 @@ void log_failure(std::exception_ptr e, const char* what) {
 asio::awaitable<void> accept_loop(std::shared_ptr<listener::impl> self) {
   constexpr auto no_throw = asio::as_tuple(asio::use_awaitable);
   for (;;) {
-    auto [ec, socket] = co_await self->acceptor.async_accept(asio::make_strand(self->ioc), no_throw);
+    const asio::any_io_executor session_executor =
+        self->single_thread ? asio::any_io_executor(self->ioc.get_executor()) : asio::any_io_executor(asio::make_strand(self->ioc));
+    auto [ec, socket] = co_await self->acceptor.async_accept(session_executor, no_throw);
     if (ec == asio::error::operation_aborted || !self->acceptor.is_open()) co_return;
     if (ec) {  // e.g. EMFILE: back off instead of spinning
       spdlog::warn("{}: accept failed: {}", to_string(self->shared->which), ec.message());
@@ -70,6 +73,7 @@ listener::listener(asio::io_context& ioc, listener_options options, handler hand
   shared->tls = std::move(options.tls);
   shared->body_limit = options.body_limit;
   shared->client_timeout = options.client_timeout;
+  impl_->single_thread = options.single_thread;
   shared->exchanges = exchanges ? std::move(exchanges) : std::make_shared<exchange_counter>();
   impl_->shared = std::move(shared);
 }

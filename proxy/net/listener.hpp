@@ -34,6 +34,8 @@ struct listener_options {
   std::shared_ptr<boost::asio::ssl::context> tls;  // null = plain HTTP
   std::size_t body_limit = 4194304;
   std::chrono::milliseconds client_timeout{30000};
+  // The io_context runs on one thread: sessions need no strand of their own.
+  bool single_thread = false;
 };
 
 class listener {

@@ -144,6 +144,7 @@ void server::open() {
     o.tls = std::move(tls);
     o.body_limit = c.bridge.body_limit;
     o.client_timeout = c.bridge.client_timeout;
+    o.single_thread = c.bridge.threads <= 1;
     auto l = std::make_unique<listener>(impl_->ioc, o, impl_->handle, impl_->exchanges);
     if (auto ec = l->open())
       throw std::runtime_error(std::string(path) + ": cannot bind " + fc.listen.str() + ": " + ec.message());

@@ -32,6 +32,24 @@ class json_writer {
   }
 
   void string(std::string_view s) { separate(); write_quoted(s); need_comma_ = true; }
+
+  // key() and string() for text that cannot need an escape (no quote, backslash or control
+  // character): the names of the rules tables, enum values from the tables, normalised DateTimes.
+  // The escape scan is skipped; the caller vouches for the text.
+  void plain_key(std::string_view name) {
+    separate();
+    out_.push_back('"');
+    out_.append(name);
+    out_.append("\":", 2);
+    need_comma_ = false;
+  }
+  void plain_string(std::string_view s) {
+    separate();
+    out_.push_back('"');
+    out_.append(s);
+    out_.push_back('"');
+    need_comma_ = true;
+  }
   void boolean(bool b) { separate(); out_.append(b ? "true" : "false"); need_comma_ = true; }
   void null() { separate(); out_.append("null"); need_comma_ = true; }
   void integer(std::int64_t v);

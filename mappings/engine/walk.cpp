@@ -201,7 +201,7 @@ bool walk::apply(const field_rule& r, od::value v, object_state& st) {
       if (close != std::string_view::npos && close > 0 && tok[0] == '"') {
         const std::string_view body = tok.substr(1, close - 1);
         if ((!r.max_len || body.size() <= r.max_len) && first_escape(body) == body.size()) {
-          out.key(r.target());
+          out.plain_key(r.target());
           out.raw(tok.substr(0, close + 1));
           return true;
         }
@@ -214,28 +214,28 @@ bool walk::apply(const field_rule& r, od::value v, object_state& st) {
         s = utf8_prefix(s, r.max_len);
         lost(loss_kind::truncated, f, "truncated to " + std::to_string(r.max_len) + " bytes (" + std::string(r.section) + ")");
       }
-      out.key(r.target());
+      out.plain_key(r.target());
       out.string(s);
       return true;
     }
     case kind::integer: {
       std::int64_t i;
       if (!read_int(v, f, i)) return false;
-      out.key(r.target());
+      out.plain_key(r.target());
       out.integer(i);
       return true;
     }
     case kind::number: {
       std::string_view tok;
       if (!read_number(v, f, tok, scratch_)) return false;
-      out.key(r.target());
+      out.plain_key(r.target());
       out.raw(tok);
       return true;
     }
     case kind::boolean: {
       bool b;
       if (!read_bool(v, f, b)) return false;
-      out.key(r.target());
+      out.plain_key(r.target());
       out.boolean(b);
       return true;
     }
@@ -244,8 +244,8 @@ bool walk::apply(const field_rule& r, od::value v, object_state& st) {
       if (!read_string(v, f, s)) return false;
       const bool strip = req.dir == direction::down && opts().time_strip_fraction_for_211;
       if (!normalize_datetime(s, strip, scratch_)) return fail(status::invalid_parameters, f, "not a valid DateTime");
-      out.key(r.target());
-      out.string(scratch_);
+      out.plain_key(r.target());
+      out.plain_string(scratch_);  // digits, -, :, T, . and Z only
       return true;
     }
     case kind::enumeration: {
@@ -257,13 +257,13 @@ bool walk::apply(const field_rule& r, od::value v, object_state& st) {
         lost(loss_kind::dropped, f, "value " + std::string(s) + " has no counterpart (" + std::string(r.section) + ")");
         return true;
       }
-      out.key(r.target());
-      out.string(e->to);
+      out.plain_key(r.target());
+      out.plain_string(e->to);
       return true;
     }
     case kind::object: {
       const auto before_key = out.position();
-      out.key(r.target());
+      out.plain_key(r.target());
       push(f);
       bool dropped = false;
       const bool ok = object(v, *r.sub, &st, &dropped);
@@ -272,7 +272,7 @@ bool walk::apply(const field_rule& r, od::value v, object_state& st) {
       return ok;
     }
     case kind::object_array: {
-      out.key(r.target());
+      out.plain_key(r.target());
       push(f);
       const bool ok = object_array(v, *r.sub, &st);
       pop();
@@ -282,7 +282,7 @@ bool walk::apply(const field_rule& r, od::value v, object_state& st) {
     case kind::enum_array: {
       od::array arr;
       if (auto ec = v.get_array().get(arr)) return fail_json(f, ec);
-      out.key(r.target());
+      out.plain_key(r.target());
       out.begin_array();
       push(f);
       std::size_t i = 0;
@@ -302,7 +302,7 @@ bool walk::apply(const field_rule& r, od::value v, object_state& st) {
           if (en->to.empty())
             lost(loss_kind::dropped, {}, "value " + std::string(s) + " has no counterpart (" + std::string(r.section) + ")");
           else
-            out.string(en->to);
+            out.plain_string(en->to);
         } else {
           if (r.max_len && s.size() > r.max_len) {
             const bool ok = fail(status::invalid_parameters, {}, "longer than " + std::to_string(r.max_len) + " characters");
@@ -334,7 +334,7 @@ bool walk::apply(const field_rule& r, od::value v, object_state& st) {
         raw = v.raw_json_token();
       }
       if (ec) return fail_json(f, ec);
-      out.key(r.target());
+      out.plain_key(r.target());
       out.raw(trim(raw));
       return true;
     }
@@ -388,7 +388,7 @@ bool walk::object(od::object obj, const object_rules& rules, object_state* paren
         // §1.8.4: a PATCH null on a list means "now empty"; a scalar cannot be cleared in 2.2.1.
         st.seen |= bit;
         if (r.k == kind::object_array || r.k == kind::string_array || r.k == kind::enum_array) {
-          out.key(r.target());
+          out.plain_key(r.target());
           out.begin_array();
           out.end_array();
         } else if (r.k == kind::custom) {

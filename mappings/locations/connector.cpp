@@ -20,7 +20,7 @@ constexpr std::size_t tariff_slot = 3;
 bool tariff_id_up(walk& w, const field_rule&, od::value v, object_state& st) {
   bool null = false;
   if (auto ec = v.is_null().get(null)) return w.fail_json({}, ec);
-  w.out.key("tariff_ids");
+  w.out.plain_key("tariff_ids");
   w.out.begin_array();
   if (!null) {
     std::string_view id;
@@ -74,8 +74,8 @@ bool standard_down(walk& w, const field_rule& r, od::value v, object_state& st) 
     w.lost(loss_kind::dropped, {}, "connector removed: standard " + std::string(s) + " does not exist in 2.1.1 (3.1.4)");
     return true;
   }
-  w.out.key("standard");
-  w.out.string(e->to);
+  w.out.plain_key("standard");
+  w.out.plain_string(e->to);
   return true;
 }
 
@@ -85,8 +85,8 @@ bool power_type_down(walk& w, const field_rule& r, od::value v, object_state&) {
   const enum_value* e = r.enums->find(s);
   if (!e) return w.fail(status::invalid_parameters, {}, "'" + std::string(s) + "' is not a valid PowerType");
   if (e->to != s) w.lost(loss_kind::derived, {}, std::string(s) + " written as " + std::string(e->to) + " (3.1.4)");
-  w.out.key("power_type");
-  w.out.string(e->to);
+  w.out.plain_key("power_type");
+  w.out.plain_string(e->to);
   return true;
 }
 
@@ -112,7 +112,7 @@ bool tariff_ids_down(walk& w, const field_rule&, od::value v, object_state& st) 
   const party owner = tariff_owner(w, st);
   const std::string_view chosen = choose_tariff_id(w.ctx, owner, {ids.data(), n});
   if (total > 1) w.lost(loss_kind::dropped, {}, "kept tariff " + std::string(chosen) + " of " + std::to_string(total) + " (4.4)");
-  w.out.key("tariff_id");
+  w.out.plain_key("tariff_id");
   w.out.string(chosen);
   return true;
 }

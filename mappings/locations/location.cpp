@@ -62,7 +62,7 @@ bool location_up_end(walk& w, object_state& st) {
   const legacy_party* lp = w.req.legacy;
   if (!st.has("operator")) {  // OCPI: the credentials identity stands in for a missing operator
     if (lp && !lp->business_name.empty()) {
-      w.out.key("operator");
+      w.out.plain_key("operator");
       w.out.begin_object();
       w.out.field("name", lp->business_name);
       w.out.end_object();
@@ -73,7 +73,7 @@ bool location_up_end(walk& w, object_state& st) {
   }
   if (!st.has("owner")) {
     if (lp && !lp->default_owner_name.empty()) {
-      w.out.key("owner");
+      w.out.plain_key("owner");
       w.out.begin_object();
       w.out.field("name", lp->default_owner_name);
       w.out.end_object();
@@ -224,7 +224,7 @@ const object_rules emi3_operator_rules{"BusinessDetails (operator, EMI3_PARTY)",
 bool operator_down(walk& w, const field_rule&, od::value v, object_state& st) {
   bool ok = true;
   if (patch_null(w, v, ok)) return ok;
-  w.out.key("operator");
+  w.out.plain_key("operator");
   return w.object(v, emi3_operator(w) ? emi3_operator_rules : shared::business_details, &st);
 }
 
@@ -240,7 +240,7 @@ bool location_down_end(walk& w, object_state& st) {
   }
   if (w.patch()) return true;
   if (!st.has("operator") && emi3_operator(w)) {
-    w.out.key("operator");
+    w.out.plain_key("operator");
     w.out.begin_object();
     w.out.field("name", owner.emi3());
     w.out.end_object();

@@ -1,5 +1,6 @@
 #include "engine/walk.hpp"
 
+#include <charconv>
 #include <cmath>
 
 #include "common/datetime.hpp"
@@ -32,25 +33,39 @@ bool object_state::has(std::string_view in) const noexcept {
 
 std::string walk::path(std::string_view leaf) const {
   std::string p;
+  append_path(p, leaf);
+  return p;
+}
+
+void walk::append_path(std::string& p, std::string_view leaf) const {
+  const std::size_t start = p.size();
   for (const auto& s : path_) {
     if (s.index >= 0) {
-      p += '[';
-      p += std::to_string(s.index);
-      p += ']';
+      char buf[24];
+      buf[0] = '[';
+      char* end = std::to_chars(buf + 1, buf + sizeof buf - 1, s.index).ptr;
+      *end++ = ']';
+      p.append(buf, end);
     } else {
-      if (!p.empty()) p += '.';
+      if (p.size() != start) p += '.';
       p += s.key;
     }
   }
   if (!leaf.empty()) {
-    if (!p.empty()) p += '.';
+    if (p.size() != start) p += '.';
     p += leaf;
   }
-  return p;
 }
 
-void walk::lost(loss_kind k, std::string_view field, std::string reason) {
-  result_.losses.push_back({path(field), k, std::move(reason)});
+void walk::lost(loss_kind k, std::string_view field, std::string_view reason, std::string_view r2,
+                std::string_view r3, std::string_view r4, std::string_view r5, std::string_view r6) {
+  loss_report& report = result_.losses;
+  std::string& text = report.text();
+  const std::size_t path_begin = text.size();
+  append_path(text, field);
+  const std::size_t reason_begin = text.size();
+  text.append(reason).append(r2).append(r3).append(r4).append(r5).append(r6);
+  report.add(path_begin, reason_begin, k);
 }
 
 bool walk::fail(int status_code, std::string_view field, std::string message) {
@@ -189,7 +204,7 @@ bool walk::apply(const field_rule& r, od::value v, object_state& st) {
   const std::string_view f = r.in;
   switch (r.k) {
     case kind::drop:
-      lost(loss_kind::dropped, f, "no counterpart in the target version (" + std::string(r.section) + ")");
+      lost(loss_kind::dropped, f, "no counterpart in the target version (", r.section, ")");
       return true;
     case kind::custom: return r.fn(*this, r, v, st);
     case kind::string:
@@ -212,7 +227,9 @@ bool walk::apply(const field_rule& r, od::value v, object_state& st) {
         if (r.k == kind::string)
           return fail(status::invalid_parameters, f, "longer than " + std::to_string(r.max_len) + " characters");
         s = utf8_prefix(s, r.max_len);
-        lost(loss_kind::truncated, f, "truncated to " + std::to_string(r.max_len) + " bytes (" + std::string(r.section) + ")");
+        char n[8];
+        const char* n_end = std::to_chars(n, n + sizeof n, r.max_len).ptr;
+        lost(loss_kind::truncated, f, "truncated to ", {n, n_end}, " bytes (", r.section, ")");
       }
       out.plain_key(r.target());
       out.string(s);
@@ -254,7 +271,7 @@ bool walk::apply(const field_rule& r, od::value v, object_state& st) {
       const enum_value* e = r.enums->find(s);
       if (!e) return fail(status::invalid_parameters, f, "'" + std::string(s) + "' is not a valid " + std::string(r.enums->name));
       if (e->to.empty()) {
-        lost(loss_kind::dropped, f, "value " + std::string(s) + " has no counterpart (" + std::string(r.section) + ")");
+        lost(loss_kind::dropped, f, "value ", s, " has no counterpart (", r.section, ")");
         return true;
       }
       out.plain_key(r.target());
@@ -300,7 +317,7 @@ bool walk::apply(const field_rule& r, od::value v, object_state& st) {
             return ok;
           }
           if (en->to.empty())
-            lost(loss_kind::dropped, {}, "value " + std::string(s) + " has no counterpart (" + std::string(r.section) + ")");
+            lost(loss_kind::dropped, {}, "value ", s, " has no counterpart (", r.section, ")");
           else
             out.plain_string(en->to);
         } else {
@@ -373,7 +390,7 @@ bool walk::object(od::object obj, const object_rules& rules, object_state* paren
     }
     if (idx == n_fields) {
       // §0.2 r3: never copied blindly across versions (metric unknown_field_dropped).
-      lost(loss_kind::dropped, key, "unknown field in " + std::string(rules.name) + " (0.2)");
+      lost(loss_kind::dropped, key, "unknown field in ", rules.name, " (0.2)");
       continue;
     }
     next = idx + 1;

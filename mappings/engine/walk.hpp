@@ -45,9 +45,14 @@ class walk {
   void push(std::size_t index) { path_.push_back({{}, static_cast<long>(index)}); }
   void pop() { path_.pop_back(); }
   std::string path(std::string_view leaf = {}) const;
+  void append_path(std::string& out, std::string_view leaf) const;
 
   // --- reporting -------------------------------------------------------------------------
-  void lost(loss_kind k, std::string_view field, std::string reason);
+  // Records a loss at `field` under the current path; the reason is the pieces, concatenated
+  // (pieces rather than one string: no temporary strings on the hot path, see loss_report).
+  void lost(loss_kind k, std::string_view field, std::string_view reason, std::string_view r2 = {},
+            std::string_view r3 = {}, std::string_view r4 = {}, std::string_view r5 = {},
+            std::string_view r6 = {});
   // Records the refusal and returns false, so rules can `return w.fail(...)`.
   bool fail(int status_code, std::string_view field, std::string message);
   bool fail_json(std::string_view field, simdjson::error_code ec);  // type/syntax errors

@@ -192,7 +192,7 @@ bool parking_type_down_row(walk& w, const field_rule& r, od::value v, object_sta
   if (!w.read_string(v, {}, s)) return false;
   const enum_value* e = r.enums->find(s);
   if (!e) return w.fail(status::invalid_parameters, {}, "'" + std::string(s) + "' is not a valid ParkingType");
-  if (e->to != s) w.lost(loss_kind::derived, {}, std::string(s) + " written as type " + std::string(e->to) + " (3.1.2)");
+  if (e->to != s) w.lost(loss_kind::derived, {}, s, " written as type ", e->to, " (3.1.2)");
   w.out.field("type", e->to);
   return true;
 }
@@ -209,7 +209,7 @@ bool emi3_name(walk& w, const field_rule&, od::value v, object_state& st) {
   const party owner = owner_of(w, st);
   if (owner.country_code.empty()) return w.fail(status::invalid_parameters, {}, "owner of the Location unknown");
   const std::string name = owner.emi3();
-  if (name != original) w.lost(loss_kind::derived, {}, "operator name " + std::string(original) + " replaced by " + name + " (4.2)");
+  if (name != original) w.lost(loss_kind::derived, {}, "operator name ", original, " replaced by ", name, " (4.2)");
   w.out.field("name", name);
   return true;
 }
@@ -235,7 +235,7 @@ bool location_down_end(walk& w, object_state& st) {
     if (owner.country_code.empty()) return w.fail(status::invalid_parameters, "country_code", "owner of the Location unknown");
     const std::string exposed =
         w.ctx.expose_location_id({owner, std::string(st.slot[id_slot])}, st.slot[gireve_id_slot]);
-    if (exposed != st.slot[id_slot]) w.lost(loss_kind::derived, "id", "exposed as " + exposed + " (4.6)");
+    if (exposed != st.slot[id_slot]) w.lost(loss_kind::derived, "id", "exposed as ", exposed, " (4.6)");
     w.out.field("id", exposed);
   }
   if (w.patch()) return true;

@@ -3,6 +3,7 @@
 // can roll back a partially written element (a connector the down-conversion decides to drop after
 // it started writing it). Debian's simdjson 3.0.1 has no string builder; this is ours.
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -32,6 +33,38 @@ class json_writer {
   }
 
   void string(std::string_view s) { separate(); write_quoted(s); need_comma_ = true; }
+
+  // key() and string() for text that cannot need an escape (no quote, backslash or control
+  // character): the names of the rules tables, enum values from the tables, normalised DateTimes.
+  // The escape scan is skipped; the caller vouches for the text.
+  void plain_key(std::string_view name) {
+    // One append of `,"name":` assembled on the stack: the pieces one by one cost a capacity
+    // check and a copy each, and a key is written for nearly every member.
+    char buf[64];
+    if (name.size() > sizeof buf - 4) {
+      separate();
+      out_.push_back('"');
+      out_.append(name);
+      out_.append("\":", 2);
+    } else {
+      char* p = buf;
+      if (need_comma_) *p++ = ',';
+      *p++ = '"';
+      std::memcpy(p, name.data(), name.size());
+      p += name.size();
+      *p++ = '"';
+      *p++ = ':';
+      out_.append(buf, static_cast<std::size_t>(p - buf));
+    }
+    need_comma_ = false;
+  }
+  void plain_string(std::string_view s) {
+    separate();
+    out_.push_back('"');
+    out_.append(s);
+    out_.push_back('"');
+    need_comma_ = true;
+  }
   void boolean(bool b) { separate(); out_.append(b ? "true" : "false"); need_comma_ = true; }
   void null() { separate(); out_.append("null"); need_comma_ = true; }
   void integer(std::int64_t v);

@@ -61,10 +61,42 @@ struct translate_request {
   std::string token_uid, token_type;
 };
 
+// The losses of one translation. A page of Locations reports hundreds (every 2.2.1-only
+// capability, every max_electric_power) and the proxy only counts them: while the walk records
+// them, each costs an entry and some bytes in one shared text buffer, and the `loss` objects with
+// their own strings are built only when someone reads them (iteration, operator[]).
+class loss_report {
+ public:
+  std::size_t size() const noexcept { return entries_.size(); }
+  bool empty() const noexcept { return entries_.empty(); }
+  std::vector<loss>::const_iterator begin() const { return materialized().begin(); }
+  std::vector<loss>::const_iterator end() const { return materialized().end(); }
+  const loss& operator[](std::size_t i) const { return materialized()[i]; }
+  const loss& front() const { return materialized().front(); }
+  const loss& back() const { return materialized().back(); }
+
+  void push_back(const loss& l);
+  // Records a loss whose path was appended to text() from `path_begin` on and whose reason
+  // follows it up to the end of text().
+  std::string& text() noexcept { return text_; }
+  void add(std::size_t path_begin, std::size_t reason_begin, loss_kind k);
+
+ private:
+  struct entry {
+    std::size_t path_begin, reason_begin, reason_end;
+    loss_kind kind;
+  };
+  const std::vector<loss>& materialized() const;
+
+  std::string text_;
+  std::vector<entry> entries_;
+  mutable std::vector<loss> built_;  // the first built_.size() entries, as `loss` objects
+};
+
 struct translation {
   std::string body;            // the translated JSON; empty when suppressed or on error
   bool suppressed = false;     // a rule decided the object must not be forwarded (publish=false...)
-  std::vector<loss> losses;    // what was dropped, defaulted, truncated or derived
+  loss_report losses;          // what was dropped, defaulted, truncated or derived
   std::optional<error> err;    // set when the input must be refused
 
   bool ok() const noexcept { return !err.has_value(); }

@@ -123,6 +123,14 @@ bool normalize_datetime(std::string_view in, bool strip_fraction, std::string& o
   auto p = parse(in);
   if (!p) return false;
   out.clear();
+  // Already "YYYY-MM-DDTHH:MM:SSZ", the form nearly every peer sends: writing the parsed instant
+  // back would give the same bytes when the day exists in every month and there is no leap
+  // second (a "02-30" or ":60" rolls over and is written from the instant below).
+  if (in.size() == 20 && in[10] == 'T' && in[16] == ':' && in[19] == 'Z' && in.substr(8, 2) <= "28" &&
+      in.substr(17, 2) <= "59") {
+    out.assign(in);
+    return true;
+  }
   append_epoch(p->seconds, out);
   if (!strip_fraction && !p->frac.empty()) {
     out.pop_back();  // 'Z'

@@ -1,5 +1,6 @@
 #include "engine/walk.hpp"
 
+#include <charconv>
 #include <cmath>
 
 #include "common/datetime.hpp"
@@ -32,25 +33,39 @@ bool object_state::has(std::string_view in) const noexcept {
 
 std::string walk::path(std::string_view leaf) const {
   std::string p;
+  append_path(p, leaf);
+  return p;
+}
+
+void walk::append_path(std::string& p, std::string_view leaf) const {
+  const std::size_t start = p.size();
   for (const auto& s : path_) {
     if (s.index >= 0) {
-      p += '[';
-      p += std::to_string(s.index);
-      p += ']';
+      char buf[24];
+      buf[0] = '[';
+      char* end = std::to_chars(buf + 1, buf + sizeof buf - 1, s.index).ptr;
+      *end++ = ']';
+      p.append(buf, end);
     } else {
-      if (!p.empty()) p += '.';
+      if (p.size() != start) p += '.';
       p += s.key;
     }
   }
   if (!leaf.empty()) {
-    if (!p.empty()) p += '.';
+    if (p.size() != start) p += '.';
     p += leaf;
   }
-  return p;
 }
 
-void walk::lost(loss_kind k, std::string_view field, std::string reason) {
-  result_.losses.push_back({path(field), k, std::move(reason)});
+void walk::lost(loss_kind k, std::string_view field, std::string_view reason, std::string_view r2,
+                std::string_view r3, std::string_view r4, std::string_view r5, std::string_view r6) {
+  loss_report& report = result_.losses;
+  std::string& text = report.text();
+  const std::size_t path_begin = text.size();
+  append_path(text, field);
+  const std::size_t reason_begin = text.size();
+  text.append(reason).append(r2).append(r3).append(r4).append(r5).append(r6);
+  report.add(path_begin, reason_begin, k);
 }
 
 bool walk::fail(int status_code, std::string_view field, std::string message) {
@@ -189,7 +204,7 @@ bool walk::apply(const field_rule& r, od::value v, object_state& st) {
   const std::string_view f = r.in;
   switch (r.k) {
     case kind::drop:
-      lost(loss_kind::dropped, f, "no counterpart in the target version (" + std::string(r.section) + ")");
+      lost(loss_kind::dropped, f, "no counterpart in the target version (", r.section, ")");
       return true;
     case kind::custom: return r.fn(*this, r, v, st);
     case kind::string:
@@ -201,7 +216,7 @@ bool walk::apply(const field_rule& r, od::value v, object_state& st) {
       if (close != std::string_view::npos && close > 0 && tok[0] == '"') {
         const std::string_view body = tok.substr(1, close - 1);
         if ((!r.max_len || body.size() <= r.max_len) && first_escape(body) == body.size()) {
-          out.key(r.target());
+          out.plain_key(r.target());
           out.raw(tok.substr(0, close + 1));
           return true;
         }
@@ -212,30 +227,32 @@ bool walk::apply(const field_rule& r, od::value v, object_state& st) {
         if (r.k == kind::string)
           return fail(status::invalid_parameters, f, "longer than " + std::to_string(r.max_len) + " characters");
         s = utf8_prefix(s, r.max_len);
-        lost(loss_kind::truncated, f, "truncated to " + std::to_string(r.max_len) + " bytes (" + std::string(r.section) + ")");
+        char n[8];
+        const char* n_end = std::to_chars(n, n + sizeof n, r.max_len).ptr;
+        lost(loss_kind::truncated, f, "truncated to ", {n, n_end}, " bytes (", r.section, ")");
       }
-      out.key(r.target());
+      out.plain_key(r.target());
       out.string(s);
       return true;
     }
     case kind::integer: {
       std::int64_t i;
       if (!read_int(v, f, i)) return false;
-      out.key(r.target());
+      out.plain_key(r.target());
       out.integer(i);
       return true;
     }
     case kind::number: {
       std::string_view tok;
       if (!read_number(v, f, tok, scratch_)) return false;
-      out.key(r.target());
+      out.plain_key(r.target());
       out.raw(tok);
       return true;
     }
     case kind::boolean: {
       bool b;
       if (!read_bool(v, f, b)) return false;
-      out.key(r.target());
+      out.plain_key(r.target());
       out.boolean(b);
       return true;
     }
@@ -244,8 +261,8 @@ bool walk::apply(const field_rule& r, od::value v, object_state& st) {
       if (!read_string(v, f, s)) return false;
       const bool strip = req.dir == direction::down && opts().time_strip_fraction_for_211;
       if (!normalize_datetime(s, strip, scratch_)) return fail(status::invalid_parameters, f, "not a valid DateTime");
-      out.key(r.target());
-      out.string(scratch_);
+      out.plain_key(r.target());
+      out.plain_string(scratch_);  // digits, -, :, T, . and Z only
       return true;
     }
     case kind::enumeration: {
@@ -254,16 +271,16 @@ bool walk::apply(const field_rule& r, od::value v, object_state& st) {
       const enum_value* e = r.enums->find(s);
       if (!e) return fail(status::invalid_parameters, f, "'" + std::string(s) + "' is not a valid " + std::string(r.enums->name));
       if (e->to.empty()) {
-        lost(loss_kind::dropped, f, "value " + std::string(s) + " has no counterpart (" + std::string(r.section) + ")");
+        lost(loss_kind::dropped, f, "value ", s, " has no counterpart (", r.section, ")");
         return true;
       }
-      out.key(r.target());
-      out.string(e->to);
+      out.plain_key(r.target());
+      out.plain_string(e->to);
       return true;
     }
     case kind::object: {
       const auto before_key = out.position();
-      out.key(r.target());
+      out.plain_key(r.target());
       push(f);
       bool dropped = false;
       const bool ok = object(v, *r.sub, &st, &dropped);
@@ -272,7 +289,7 @@ bool walk::apply(const field_rule& r, od::value v, object_state& st) {
       return ok;
     }
     case kind::object_array: {
-      out.key(r.target());
+      out.plain_key(r.target());
       push(f);
       const bool ok = object_array(v, *r.sub, &st);
       pop();
@@ -282,7 +299,7 @@ bool walk::apply(const field_rule& r, od::value v, object_state& st) {
     case kind::enum_array: {
       od::array arr;
       if (auto ec = v.get_array().get(arr)) return fail_json(f, ec);
-      out.key(r.target());
+      out.plain_key(r.target());
       out.begin_array();
       push(f);
       std::size_t i = 0;
@@ -300,9 +317,9 @@ bool walk::apply(const field_rule& r, od::value v, object_state& st) {
             return ok;
           }
           if (en->to.empty())
-            lost(loss_kind::dropped, {}, "value " + std::string(s) + " has no counterpart (" + std::string(r.section) + ")");
+            lost(loss_kind::dropped, {}, "value ", s, " has no counterpart (", r.section, ")");
           else
-            out.string(en->to);
+            out.plain_string(en->to);
         } else {
           if (r.max_len && s.size() > r.max_len) {
             const bool ok = fail(status::invalid_parameters, {}, "longer than " + std::to_string(r.max_len) + " characters");
@@ -334,7 +351,7 @@ bool walk::apply(const field_rule& r, od::value v, object_state& st) {
         raw = v.raw_json_token();
       }
       if (ec) return fail_json(f, ec);
-      out.key(r.target());
+      out.plain_key(r.target());
       out.raw(trim(raw));
       return true;
     }
@@ -373,7 +390,7 @@ bool walk::object(od::object obj, const object_rules& rules, object_state* paren
     }
     if (idx == n_fields) {
       // §0.2 r3: never copied blindly across versions (metric unknown_field_dropped).
-      lost(loss_kind::dropped, key, "unknown field in " + std::string(rules.name) + " (0.2)");
+      lost(loss_kind::dropped, key, "unknown field in ", rules.name, " (0.2)");
       continue;
     }
     next = idx + 1;
@@ -388,7 +405,7 @@ bool walk::object(od::object obj, const object_rules& rules, object_state* paren
         // §1.8.4: a PATCH null on a list means "now empty"; a scalar cannot be cleared in 2.2.1.
         st.seen |= bit;
         if (r.k == kind::object_array || r.k == kind::string_array || r.k == kind::enum_array) {
-          out.key(r.target());
+          out.plain_key(r.target());
           out.begin_array();
           out.end_array();
         } else if (r.k == kind::custom) {
@@ -447,7 +464,18 @@ bool walk::object_array(od::value value, const object_rules& rules, object_state
 }
 
 simdjson::error_code side_parser::parse(std::string_view json, simdjson::dom::element& root) {
-  return parser_.parse(json.data(), json.size(), true).get(root);
+  for (const auto& e : entries_)
+    if (!e.text.empty() && e.text == json) {
+      root = e.root;
+      return simdjson::SUCCESS;
+    }
+  entry& e = entries_[next_];
+  e.text.clear();
+  if (auto ec = e.parser.parse(json.data(), json.size(), true).get(e.root)) return ec;
+  next_ = (next_ + 1) % ways;
+  e.text.assign(json);
+  root = e.root;
+  return simdjson::SUCCESS;
 }
 
 }  // namespace ocpi::mappings

@@ -45,9 +45,14 @@ class walk {
   void push(std::size_t index) { path_.push_back({{}, static_cast<long>(index)}); }
   void pop() { path_.pop_back(); }
   std::string path(std::string_view leaf = {}) const;
+  void append_path(std::string& out, std::string_view leaf) const;
 
   // --- reporting -------------------------------------------------------------------------
-  void lost(loss_kind k, std::string_view field, std::string reason);
+  // Records a loss at `field` under the current path; the reason is the pieces, concatenated
+  // (pieces rather than one string: no temporary strings on the hot path, see loss_report).
+  void lost(loss_kind k, std::string_view field, std::string_view reason, std::string_view r2 = {},
+            std::string_view r3 = {}, std::string_view r4 = {}, std::string_view r5 = {},
+            std::string_view r6 = {});
   // Records the refusal and returns false, so rules can `return w.fail(...)`.
   bool fail(int status_code, std::string_view field, std::string message);
   bool fail_json(std::string_view field, simdjson::error_code ec);  // type/syntax errors
@@ -109,14 +114,26 @@ class walk {
 };
 
 // A parser for cached objects (context lookups): a second, thread-local parser that never
-// disturbs the document the walker is iterating.
+// disturbs the document the walker is iterating. The caches hand the same text over again and
+// again (every Session and CDR of a Location brings its cached Location): the DOMs of the last
+// few texts parsed are kept and handed back when the bytes are the same. The bytes are compared
+// in full, never by address or hash, so a cached object that changed is always parsed again.
 class side_parser {
  public:
-  // Parses `json` (copied into a padded buffer owned by this object) as a DOM element.
+  static constexpr std::size_t ways = 4;
+
+  // Parses `json` (copied into a padded buffer owned by this object) as a DOM element, or finds
+  // it among the texts kept. `root` stays valid until `ways` other texts have been parsed.
   simdjson::error_code parse(std::string_view json, simdjson::dom::element& root);
 
  private:
-  simdjson::dom::parser parser_;
+  struct entry {
+    std::string text;  // empty: unused (an empty text is not JSON, never kept)
+    simdjson::dom::parser parser;
+    simdjson::dom::element root;
+  };
+  std::array<entry, ways> entries_;
+  std::size_t next_ = 0;  // the entry the next new text replaces (oldest first)
 };
 
 }  // namespace ocpi::mappings

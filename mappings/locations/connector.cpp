@@ -1,6 +1,7 @@
 // Connector, MAPPING §3.1.4. The worked example of a rules table: renames (voltage ->
 // max_voltage), enum tables, and two custom rows for tariff_id <-> tariff_ids.
 #include <array>
+#include <charconv>
 
 #include "common/enums.hpp"
 #include "common/text.hpp"
@@ -20,7 +21,7 @@ constexpr std::size_t tariff_slot = 3;
 bool tariff_id_up(walk& w, const field_rule&, od::value v, object_state& st) {
   bool null = false;
   if (auto ec = v.is_null().get(null)) return w.fail_json({}, ec);
-  w.out.key("tariff_ids");
+  w.out.plain_key("tariff_ids");
   w.out.begin_array();
   if (!null) {
     std::string_view id;
@@ -71,11 +72,11 @@ bool standard_down(walk& w, const field_rule& r, od::value v, object_state& st) 
   if (!e) return w.fail(status::invalid_parameters, {}, "'" + std::string(s) + "' is not a valid ConnectorType");
   if (e->to.empty()) {
     st.drop = true;
-    w.lost(loss_kind::dropped, {}, "connector removed: standard " + std::string(s) + " does not exist in 2.1.1 (3.1.4)");
+    w.lost(loss_kind::dropped, {}, "connector removed: standard ", s, " does not exist in 2.1.1 (3.1.4)");
     return true;
   }
-  w.out.key("standard");
-  w.out.string(e->to);
+  w.out.plain_key("standard");
+  w.out.plain_string(e->to);
   return true;
 }
 
@@ -84,9 +85,9 @@ bool power_type_down(walk& w, const field_rule& r, od::value v, object_state&) {
   if (!w.read_string(v, {}, s)) return false;
   const enum_value* e = r.enums->find(s);
   if (!e) return w.fail(status::invalid_parameters, {}, "'" + std::string(s) + "' is not a valid PowerType");
-  if (e->to != s) w.lost(loss_kind::derived, {}, std::string(s) + " written as " + std::string(e->to) + " (3.1.4)");
-  w.out.key("power_type");
-  w.out.string(e->to);
+  if (e->to != s) w.lost(loss_kind::derived, {}, s, " written as ", e->to, " (3.1.4)");
+  w.out.plain_key("power_type");
+  w.out.plain_string(e->to);
   return true;
 }
 
@@ -111,8 +112,12 @@ bool tariff_ids_down(walk& w, const field_rule&, od::value v, object_state& st) 
   if (n == 0) return true;  // `[]` -> no tariff_id
   const party owner = tariff_owner(w, st);
   const std::string_view chosen = choose_tariff_id(w.ctx, owner, {ids.data(), n});
-  if (total > 1) w.lost(loss_kind::dropped, {}, "kept tariff " + std::string(chosen) + " of " + std::to_string(total) + " (4.4)");
-  w.out.key("tariff_id");
+  if (total > 1) {
+    char n[24];
+    const char* n_end = std::to_chars(n, n + sizeof n, total).ptr;
+    w.lost(loss_kind::dropped, {}, "kept tariff ", chosen, " of ", {n, n_end}, " (4.4)");
+  }
+  w.out.plain_key("tariff_id");
   w.out.string(chosen);
   return true;
 }

@@ -116,7 +116,7 @@ bool connectors_down(walk& w, const field_rule&, od::value v, object_state& st) 
   bool ok = true;
   if (patch_null(w, v, ok)) return ok;
   const auto before = w.out.position();
-  w.out.key("connectors");
+  w.out.plain_key("connectors");
   int written = 0;
   if (!w.object_array(v, connector_rules_down, &st, &written)) return false;
   if (written > 0) return true;

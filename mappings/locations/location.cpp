@@ -62,7 +62,7 @@ bool location_up_end(walk& w, object_state& st) {
   const legacy_party* lp = w.req.legacy;
   if (!st.has("operator")) {  // OCPI: the credentials identity stands in for a missing operator
     if (lp && !lp->business_name.empty()) {
-      w.out.key("operator");
+      w.out.plain_key("operator");
       w.out.begin_object();
       w.out.field("name", lp->business_name);
       w.out.end_object();
@@ -73,7 +73,7 @@ bool location_up_end(walk& w, object_state& st) {
   }
   if (!st.has("owner")) {
     if (lp && !lp->default_owner_name.empty()) {
-      w.out.key("owner");
+      w.out.plain_key("owner");
       w.out.begin_object();
       w.out.field("name", lp->default_owner_name);
       w.out.end_object();
@@ -192,7 +192,7 @@ bool parking_type_down_row(walk& w, const field_rule& r, od::value v, object_sta
   if (!w.read_string(v, {}, s)) return false;
   const enum_value* e = r.enums->find(s);
   if (!e) return w.fail(status::invalid_parameters, {}, "'" + std::string(s) + "' is not a valid ParkingType");
-  if (e->to != s) w.lost(loss_kind::derived, {}, std::string(s) + " written as type " + std::string(e->to) + " (3.1.2)");
+  if (e->to != s) w.lost(loss_kind::derived, {}, s, " written as type ", e->to, " (3.1.2)");
   w.out.field("type", e->to);
   return true;
 }
@@ -209,7 +209,7 @@ bool emi3_name(walk& w, const field_rule&, od::value v, object_state& st) {
   const party owner = owner_of(w, st);
   if (owner.country_code.empty()) return w.fail(status::invalid_parameters, {}, "owner of the Location unknown");
   const std::string name = owner.emi3();
-  if (name != original) w.lost(loss_kind::derived, {}, "operator name " + std::string(original) + " replaced by " + name + " (4.2)");
+  if (name != original) w.lost(loss_kind::derived, {}, "operator name ", original, " replaced by ", name, " (4.2)");
   w.out.field("name", name);
   return true;
 }
@@ -224,7 +224,7 @@ const object_rules emi3_operator_rules{"BusinessDetails (operator, EMI3_PARTY)",
 bool operator_down(walk& w, const field_rule&, od::value v, object_state& st) {
   bool ok = true;
   if (patch_null(w, v, ok)) return ok;
-  w.out.key("operator");
+  w.out.plain_key("operator");
   return w.object(v, emi3_operator(w) ? emi3_operator_rules : shared::business_details, &st);
 }
 
@@ -235,12 +235,12 @@ bool location_down_end(walk& w, object_state& st) {
     if (owner.country_code.empty()) return w.fail(status::invalid_parameters, "country_code", "owner of the Location unknown");
     const std::string exposed =
         w.ctx.expose_location_id({owner, std::string(st.slot[id_slot])}, st.slot[gireve_id_slot]);
-    if (exposed != st.slot[id_slot]) w.lost(loss_kind::derived, "id", "exposed as " + exposed + " (4.6)");
+    if (exposed != st.slot[id_slot]) w.lost(loss_kind::derived, "id", "exposed as ", exposed, " (4.6)");
     w.out.field("id", exposed);
   }
   if (w.patch()) return true;
   if (!st.has("operator") && emi3_operator(w)) {
-    w.out.key("operator");
+    w.out.plain_key("operator");
     w.out.begin_object();
     w.out.field("name", owner.emi3());
     w.out.end_object();

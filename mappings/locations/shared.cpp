@@ -65,7 +65,7 @@ bool long_id_up(walk& w, const field_rule& r, od::value v, object_state&) {
   if (patch_null(w, v, ok)) return ok;
   std::string_view id;
   if (!w.read_string(v, {}, id)) return false;
-  w.out.key(r.target());
+  w.out.plain_key(r.target());
   if (id.size() <= 36) {
     w.out.string(id);
     return true;
@@ -80,7 +80,7 @@ bool long_id_up(walk& w, const field_rule& r, od::value v, object_state&) {
 
 void patch_last_updated(walk& w, const object_state& st) {
   if (!w.patch() || st.has("last_updated")) return;
-  w.out.key("last_updated");
+  w.out.plain_key("last_updated");
   w.out.string(w.ctx.now());
   w.lost(loss_kind::defaulted, "last_updated", "PATCH without last_updated: receive time used (1.8.4)");
 }

@@ -23,7 +23,7 @@ bool coordinate(walk& w, const field_rule& r, od::value v, int int_digits, direc
   if (!w.read_string(v, {}, s)) return false;
   const int min_dec = dir == direction::up ? 5 : 6;
   const int max_dec = dir == direction::up ? 7 : 6;
-  w.out.key(r.target());
+  w.out.plain_key(r.target());
   if (is_coordinate(s, int_digits, min_dec, max_dec)) {
     w.out.string(s);
     return true;
@@ -65,7 +65,7 @@ bool weekday(walk& w, const field_rule& r, od::value v, object_state&) {
   std::int64_t d = 0;
   if (!w.read_int(v, {}, d)) return false;
   if (d < 1 || d > 7) return w.fail(status::invalid_parameters, {}, "weekday must be 1 (Monday) to 7 (Sunday)");
-  w.out.key(r.target());
+  w.out.plain_key(r.target());
   w.out.integer(d);
   return true;
 }
@@ -119,7 +119,7 @@ bool regular_hours_rows(walk& w, const field_rule&, od::value v, object_state& s
     return true;
   }
   const auto before = w.out.position();
-  w.out.key("regular_hours");
+  w.out.plain_key("regular_hours");
   int written = 0;
   if (!w.object_array(v, regular_hours, &st, &written)) return false;
   if (written == 0) w.out.rollback(before);  // an empty list is the same as none here

@@ -17,12 +17,14 @@ def main():
     with open(sys.argv[1], encoding="utf-8") as fh:
         doc = json.load(fh)
     show_table = "--table" in sys.argv
-    rate = {}
+    runs = {}
     for b in doc["benchmarks"]:
         if b.get("run_type", "iteration") != "iteration":
             continue
         kind, _, case = b["name"].partition("/")
-        rate.setdefault(case, {})[kind] = b["bytes_per_second"]
+        runs.setdefault(case, {}).setdefault(kind, []).append(b["bytes_per_second"])
+    # With --benchmark_repetitions each repetition is one entry: the median of them.
+    rate = {case: {kind: statistics.median(v) for kind, v in kinds.items()} for case, kinds in runs.items()}
 
     rows = []
     for case, r in rate.items():

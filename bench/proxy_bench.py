@@ -141,8 +141,8 @@ def bridge_conf(root, upstream_port):
     return f"""
 [bridge]
 threads = 1
-# The same upstream connection budget as the nginx plain proxy (its keepalive 64).
-upstream_pool_size = 64
+# upstream_pool_size stays at its default (16): 64 like nginx's keepalive gave the same
+# requests/s and twice the peak RSS (64 pages in flight instead of 16).
 data_dir = "{root}/bridge-data"
 log_level = "info"
 [state]

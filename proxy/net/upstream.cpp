@@ -242,12 +242,17 @@ struct upstream_pool::impl : std::enable_shared_from_this<impl> {
   asio::awaitable<upstream_result> connect(connection& c, const url& target, const client_tls* tls,
                                            clock::time_point deadline) {
     const auto connect_deadline = std::min(deadline, clock::now() + options.connect_timeout);
-    tcp::resolver resolver(c.strand);
+    // The limit's handler must not reference this frame: when the timer expires just as the
+    // resolve completes, cancel() below finds the handler already queued, and it runs after
+    // connect() has returned and the frame is gone. It holds the resolver weakly instead: a
+    // resolver already destroyed has nothing left to cancel.
+    const auto resolver = std::make_shared<tcp::resolver>(c.strand);
     asio::steady_timer resolve_limit(c.strand, connect_deadline);
-    resolve_limit.async_wait([&resolver](error_code ec) {
-      if (!ec) resolver.cancel();
+    resolve_limit.async_wait([weak = std::weak_ptr<tcp::resolver>(resolver)](error_code ec) {
+      if (ec) return;
+      if (const auto r = weak.lock()) r->cancel();
     });
-    auto [rec, endpoints] = co_await resolver.async_resolve(target.host, std::to_string(target.port), no_throw);
+    auto [rec, endpoints] = co_await resolver->async_resolve(target.host, std::to_string(target.port), no_throw);
     resolve_limit.cancel();
     if (rec) co_return failed(failure::connect, "resolve " + target.host + ": " + rec.message());
 

@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <thread>
 
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -161,4 +162,38 @@ TEST_CASE("upstream: a connection the peer closed is not reused, even for POST")
     CHECK(r2.res.body().rfind("2:/b", 0) == 0);
   });
   CHECK(peer.accepted == 2);
+}
+
+TEST_CASE("upstream: a connect deadline expiring as the connection completes leaves no handler on a freed frame") {
+  // Regression (heap-use-after-free under ASan): connect() armed a timer bounding the name
+  // resolution whose handler referenced the resolver, a local of the coroutine. With two threads,
+  // the timer can expire just as the resolve completes: one thread has taken its handler out of
+  // the timer queue (so cancel() finds nothing to cancel) while the other resumes the coroutine,
+  // connects and returns; the handler then ran on the freed frame. Deadlines of 1-3 ms put the
+  // expiry inside that window again and again, as a loaded bridge waiting for a pooled
+  // connection does (pool size 1 behind a slow hub).
+  asio::io_context ioc(2);
+  tiny_server peer(ioc, mode::answer);
+  constexpr int rounds = 4000;
+  std::atomic<int> finished{0};
+  auto o = quick();
+  o.connect_timeout = std::chrono::milliseconds(1);
+  upstream_pool pool(ioc.get_executor(), o);
+  auto one = [&](int i) -> asio::awaitable<void> {
+    request req{http::verb::get, "/", 11};
+    req.keep_alive(false);  // not pooled: every send connects
+    co_await pool.send(local(peer.port(), "/x"), req, std::chrono::milliseconds(1 + i % 3));
+    ++finished;
+  };
+  // Eight at a time on two threads, so that completions of different exchanges interleave.
+  std::atomic<int> lanes{8};
+  auto lane = [&](int first) -> asio::awaitable<void> {
+    for (int i = first; i < rounds; i += 8) co_await one(i);
+    if (--lanes == 0) ioc.stop();
+  };
+  for (int l = 0; l < 8; ++l) asio::co_spawn(ioc, lane(l), asio::detached);
+  std::thread second([&] { ioc.run_for(std::chrono::seconds(60)); });
+  ioc.run_for(std::chrono::seconds(60));
+  second.join();
+  CHECK(finished == rounds);
 }

@@ -70,7 +70,11 @@ struct mapping_options {
   bool commands_require_evse_uid = true;
   std::string sf_mode = "HYBRID";            // HYBRID | SYNC | QUEUE_ALWAYS
   std::int64_t sf_max_entries = 100000;      // queued requests, all queues (0 = no limit)
-  std::int64_t sf_max_age_s = 604800;        // oldest queued request (0 = no limit)
+  std::int64_t sf_max_age_s = 604800;        // oldest request of the queue a new one joins (0 = no limit)
+  // A head IOP keeps answering with something unusable (not an outage: see store_forward.cpp)
+  // goes to the dead letters after this many answers in a row or this long (0 = never).
+  std::int64_t sf_head_max_attempts = 10;
+  std::int64_t sf_head_max_failing_s = 3600;
   std::int64_t sf_retry_initial_ms = 1000;   // first back-off; doubles per failure (§4.14)
   std::int64_t sf_retry_max_ms = 300000;     // back-off ceiling
   std::string ids_long_id_policy = "REJECT";  // REJECT | HASH

@@ -120,6 +120,8 @@ const std::map<std::string, setter>& global_keys() {
       {"sf.mode", choice(&mapping_options::sf_mode, {"HYBRID", "SYNC", "QUEUE_ALWAYS"})},
       {"sf.max_entries", count(&mapping_options::sf_max_entries)},
       {"sf.max_age_s", count(&mapping_options::sf_max_age_s)},
+      {"sf.head_max_attempts", count(&mapping_options::sf_head_max_attempts)},
+      {"sf.head_max_failing_s", count(&mapping_options::sf_head_max_failing_s)},
       {"sf.retry_initial_ms", count(&mapping_options::sf_retry_initial_ms)},
       {"sf.retry_max_ms", count(&mapping_options::sf_retry_max_ms)},
       {"ids.long_id_policy", choice(&mapping_options::ids_long_id_policy, {"REJECT", "HASH"})},

@@ -40,6 +40,8 @@ Commands:
   unregister CONNECTION       DELETE on the peer's credentials endpoint, then forget its tokens
   queue                       store-and-forward toward IOP: depth, age of the oldest entry and
                               retries per (party, module) queue and in total, dead letters (JSON)
+  queue skip QUEUE            moves the head of QUEUE (`CC*PID/module`, as `queue` lists it) to
+                              the dead letters, for a request that blocks its queue
   dead-letters list           the requests IOP refused for good, with its answer (JSON)
   dead-letters replay ID|--all
                               puts dead letters back at the tail of their queue
@@ -91,21 +93,23 @@ std::optional<url> admin_base(const std::string& config_path, std::string admin_
   return base;
 }
 
-// `queue` and `dead-letters list|replay|purge` (MAPPING §5.7).
+// `queue [skip QUEUE]` and `dead-letters list|replay|purge` (MAPPING §5.7).
 int run_store_forward_admin(const std::vector<std::string>& positional, bool all, const std::string& config_path,
                             const std::string& admin_url, std::ostream& out, std::ostream& err) {
   const std::string& command = positional[0];
   const std::string action = positional.size() > 1 ? positional[1] : "";
   const bool list = command == "queue" ? positional.size() == 1 : action == "list" && positional.size() == 2 && !all;
-  const bool change = command == "dead-letters" && (action == "replay" || action == "purge") &&
-                      (all ? positional.size() == 2 : positional.size() == 3);
+  const bool skip = command == "queue" && action == "skip" && positional.size() == 3 && !all;
+  const bool change = skip || (command == "dead-letters" && (action == "replay" || action == "purge") &&
+                               (all ? positional.size() == 2 : positional.size() == 3));
   if (!list && !change) {
     err << admin_help;
     return 1;
   }
   nlohmann::json body = nlohmann::json::object();
   if (change && all) body["all"] = true;
-  if (change && !all) {
+  if (skip) body["queue"] = positional[2];
+  if (change && !all && !skip) {
     const std::string& id = positional[2];
     if (id.empty() || id.find_first_not_of("0123456789") != std::string::npos) {
       err << "ocpi-bridge admin dead-letters " << action << ": ID must be a number, got '" << id << "'\n";

@@ -77,6 +77,9 @@ struct bridge_settings {
 // restarts; "memory" = lost at exit (throw-away runs only).
 struct state_settings {
   std::string store = "sqlite";
+  // How long a request waits for a promise to reach the disk (a queued request, a pending
+  // command, a handshake) before it is answered HTTP 503 + 3000 "state store unavailable".
+  std::chrono::milliseconds commit_timeout{5000};
 };
 
 struct bridge_config {

@@ -296,6 +296,7 @@ struct upstream_pool::impl : std::enable_shared_from_this<impl> {
     }
     http::response_parser<http::string_body> parser;
     parser.body_limit(options.body_limit);
+    parser.get().result(0u);  // stays 0 until a status line is parsed: see answered_status
     if (req.method() == http::verb::head) parser.skip(true);
     c->tcp().expires_at(deadline);
     // Header first, then room for simdjson's padding behind the body (Beast reserves exactly
@@ -312,9 +313,11 @@ struct upstream_pool::impl : std::enable_shared_from_this<impl> {
       if (ec == beast::error::timeout) out.result = failed(failure::timeout, "no complete response in time");
       else if (ec == http::error::body_limit) out.result = failed(failure::protocol, "response body too large");
       else if (ec.category() == make_error_code(http::error::bad_method).category() && ec != http::error::end_of_stream &&
-               ec != http::error::partial_message)
+               ec != http::error::partial_message) {
         out.result = failed(failure::protocol, "malformed response: " + ec.message());
-      else out.result = failed(failure::reset, "read: " + ec.message());
+        out.result.answered_status = parser.get().result_int();
+      } else
+        out.result = failed(failure::reset, "read: " + ec.message());
       out.retryable = reused && nothing_read && out.result.fail == failure::reset;
       co_return out;
     }

@@ -22,6 +22,10 @@ struct upstream_result {
   failure fail = failure::none;
   response res;        // valid when fail == none (any HTTP status)
   std::string detail;  // why it failed, for logs (never contains a token)
+  // failure::protocol only: the status of an answer whose status line was read before the rest
+  // of its head or body turned out malformed (0: none read). A POST that IOP answered 201 with an
+  // odd header was still taken; the caller must not resend it as if nothing had arrived.
+  unsigned answered_status = 0;
   bool ok() const noexcept { return fail == failure::none; }
 };
 const char* to_string(upstream_result::failure f) noexcept;

@@ -10,13 +10,19 @@ namespace ocpi::proxy {
 
 namespace {
 
-// D2: the CDR at IOP's URL, down-converted for its own CPO (no eMSP emulations, id unchanged).
+// D2: the CDR at IOP's URL, down-converted for its own CPO (no eMSP emulations, id unchanged);
+// the bridge's copy while IOP's URL is not known.
 route_result read_back(runtime& rt, exchange& ex, const legacy_config& cpo, std::string_view opaque) {
   const legacy_party& me = rt.party_of(cpo);
   const auto link = rt.tables.cdr_link_of(opaque);
   // Another connection's link is as unknown to this caller as a made-up one.
   if (!link || !link->at_iop || link->legacy != connection_key(cpo.party.id))
     co_return envelope_response(ex, 404, status::client_error, "unknown CDR", "{}");
+  if (link->url.empty()) {  // still queued for IOP, or IOP gave no URL: the bridge's copy
+    ex.note = link->queued_seq ? "served from the bridge's copy: queued for IOP"
+                               : "served from the bridge's copy: IOP gave no URL";
+    co_return envelope_response(ex, 200, status::success, "Success", link->copy);
+  }
   const auto target = parse_url(link->url);
   if (!target) co_return envelope_response(ex, 502, status::server_error, "IOP handed out an unusable CDR URL", "{}");
   auto hop = co_await call_iop(rt, ex, http::verb::get, *target, {}, me.id, rt.cfg.mapping.iop);
@@ -41,23 +47,26 @@ route_result post_cdr(runtime& rt, exchange& ex, const legacy_config& cpo) {
   if (!t.ok()) co_return refusal(ex, *t.err, true);
   if (!t.losses.empty()) ex.note = std::to_string(t.losses.size()) + " field(s) not carried over";
   const std::string cdr_id = string_at(t.body, {"id"}).value_or("");
-  // Queueable (§4.14). A queued CDR has no IOP `Location` yet, so none is relayed: the CPO gets
-  // the acknowledgement only (2.1.1 makes the header optional for the eMSP's answer).
+  // Queueable (§4.14). 2.1.1 mod_cdrs makes the `Location` header of the answer mandatory, so a
+  // CDR the bridge took always gets a bridge URL: toward IOP's URL once IOP gave one, else
+  // toward the bridge's copy of what the CPO sent (queued, or IOP answered without the header)
+  // until the queued CDR is delivered (store_forward.cpp: cdr_delivered).
   const auto sent = co_await forward_to_iop(rt, ex, "cdrs", http::verb::post, *target, std::move(t.body), me.id,
                                             rt.cfg.mapping.iop);
   response res = forwarded_answer(rt, ex, sent);
-  const hop_result& hop = sent.hop;
-  if (sent.queued || !accepted(hop)) co_return res;
-  const auto at_iop = hop.up.res.find(http::field::location);
-  if (at_iop == hop.up.res.end() || at_iop->value().empty()) {
-    ex.note = "IOP answered without a Location header: none relayed (3.5.7)";
-    co_return res;
-  }
-  const std::string opaque = rt.tables.add_cdr_link({.url = std::string(at_iop->value()),
+  if (!taken(sent)) co_return res;
+  std::string at_iop;
+  if (accepted(sent.hop))
+    if (const auto h = sent.hop.up.res.find(http::field::location); h != sent.hop.up.res.end())
+      at_iop = std::string(h->value());
+  if (at_iop.empty() && !sent.queued) ex.note = "IOP answered without a Location header: the bridge's copy serves it";
+  const std::string opaque = rt.tables.add_cdr_link({.url = at_iop,
                                                      .legacy = connection_key(me.id),
                                                      .at_iop = true,
                                                      .owner = me.id,
-                                                     .owner_id = cdr_id});
+                                                     .owner_id = cdr_id,
+                                                     .queued_seq = sent.queued ? sent.seq : 0,
+                                                     .copy = at_iop.empty() ? body : std::string()});
   res.set(http::field::location, rt.legacy_base + "/ocpi/emsp/2.1.1/cdrs/" + opaque);
   co_return res;
 }

@@ -88,7 +88,7 @@ route_result commands_to_legacy_cpo(runtime& rt, exchange& ex, const segments& r
   if (!rewritten) co_return finish(envelope_response(ex, 500, status::server_error, "command not rewritable"));
   if (*command == "START_SESSION") learn_from_start_session(rt, me.id, body);
   rt.state.add_pending_command(cmd);
-  co_await durable(rt.state);
+  if (!co_await durable_within(rt.state, rt.cfg.state.commit_timeout)) co_return finish(store_unavailable(rt, ex, cmd));
 
   const auto target = endpoint_target(*endpoint, {*command});
   if (!target) co_return finish(envelope_response(ex, 502, status::server_error, "legacy backend published an unusable URL"));

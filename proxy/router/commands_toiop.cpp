@@ -84,7 +84,7 @@ route_result commands_from_legacy_emsp(runtime& rt, exchange& ex, const legacy_c
   const auto rewritten = with_string_member(t.body, "response_url", rt.hub_base + "/ocpi/2.2.1/callbacks/" + cmd.id);
   if (!rewritten) co_return envelope_response(ex, 500, status::server_error, "command not rewritable", "{}");
   rt.state.add_pending_command(cmd);
-  co_await durable(rt.state);
+  if (!co_await durable_within(rt.state, rt.cfg.state.commit_timeout)) co_return store_unavailable(rt, ex, cmd, "{}");
 
   const auto target = endpoint_target(*endpoint, {*command});
   if (!target) co_return envelope_response(ex, 502, status::server_error, "IOP published an unusable commands URL", "{}");

@@ -85,9 +85,47 @@ bool queue_after_direct(const hop_result& hop) {
   return classify(hop) == delivery::transient;
 }
 
+// IOP's `Location` header of an accepted answer ("" when none: also for a malformed answer).
+std::string_view location_of(const hop_result& hop) {
+  if (!hop.up.ok()) return {};
+  const auto h = hop.up.res.find(http::field::location);
+  return h == hop.up.res.end() ? std::string_view() : std::string_view(h->value());
+}
+
+// A failure in which IOP is reachable and answers, but not usefully for this request (HTTP 5xx
+// other than 503, a 2xx without envelope, a malformed answer, OCPI 4xxx "try again"). Unlike an
+// outage (no connection, timeout, 503/429/408 "busy", 401/403 while unregistered), retrying the
+// same bytes is unlikely to help, so the head gives way after sf.head_max_attempts answers.
+bool answered_failure(const hop_result& hop) {
+  if (!hop.up.ok()) return hop.up.fail == upstream_result::failure::protocol;
+  const unsigned http = hop.up.res.result_int();
+  return !(http == 503 || http == 429 || http == 408 || http == 401 || http == 403);
+}
+
+// A request the bridge would have to queue while the state store cannot commit: refused now
+// (HTTP 503 + 3000), so that the backend keeps it and sends it again, instead of waiting forever.
+forwarded refuse_unavailable(exchange& ex, forwarded& f, http::verb method, const url& target) {
+  spdlog::error("alert: {} state store unavailable: {} {} not queued, answered 503", ex.ids.correlation_id,
+                std::string(http::to_string(method)), target.str());
+  f.refused = envelope_response(ex, 503, status::server_error, "state store unavailable", "{}");
+  return std::move(f);
+}
+
+// Why the head must give way after `count` answered failures in a row, the first at `since_ms`;
+// nothing while it may go on retrying (0 in either bound: that bound is off).
+std::optional<std::string> poisoned(const mapping_options& o, std::int64_t count, std::int64_t since_ms) {
+  if (count == 0) return std::nullopt;
+  if (o.sf_head_max_attempts > 0 && count >= o.sf_head_max_attempts)
+    return std::to_string(count) + " unusable answers in a row (sf.head_max_attempts)";
+  if (o.sf_head_max_failing_s > 0 && now_ms() - since_ms >= o.sf_head_max_failing_s * 1000)
+    return "unusable answers for " + std::to_string((now_ms() - since_ms) / 1000) + " s (sf.head_max_failing_s)";
+  return std::nullopt;
+}
+
 }  // namespace
 
 delivery classify(const hop_result& hop) {
+  if (taken_despite_malformed_answer(hop)) return delivery::accepted;
   if (!hop.up.ok()) return delivery::transient;  // connection error, timeout, reset, TLS
   const unsigned http = hop.up.res.result_int();
   if (http >= 500 || http == 401 || http == 403 || http == 408 || http == 429) return delivery::transient;
@@ -114,6 +152,7 @@ awaitable<forwarded> forward_to_iop(runtime& rt, exchange& ex, std::string_view 
     f.hop = co_await call_iop(rt, ex, method, target, body, from, to);
     if (!queue_after_direct(f.hop)) co_return f;
   }
+  if (!rt.state.store_writable()) co_return refuse_unavailable(ex, f, method, target);
   outbound_entry e;
   e.queue = queue;
   e.method = std::string(http::to_string(method));
@@ -122,6 +161,7 @@ awaitable<forwarded> forward_to_iop(runtime& rt, exchange& ex, std::string_view 
   e.to = to;
   e.correlation_id = ex.ids.correlation_id;
   e.body = std::move(body);
+  e.original = ex.in.req.body();  // what the backend sent, for the operator (§5.7)
   if (direct) e.attempts = 1, e.last_error = describe(f.hop);
   const auto admitted = q.push(e, static_cast<std::size_t>(o.sf_max_entries), o.sf_max_age_s * 1000, now_ms());
   if (admitted != outbound_queue::admission::accepted) {
@@ -131,8 +171,13 @@ awaitable<forwarded> forward_to_iop(runtime& rt, exchange& ex, std::string_view 
     f.refused = envelope_response(ex, 503, status::server_error, why, "{}");
     co_return f;
   }
-  co_await durable(rt.state);  // on disk before anyone hears "accepted" (§5)
+  // On disk before anyone hears "accepted" (§5); in time, or the caller hears "unavailable".
+  if (!co_await durable_within(rt.state, rt.cfg.state.commit_timeout)) {
+    q.withdraw(e.seq);
+    co_return refuse_unavailable(ex, f, method, target);
+  }
   f.queued = true;
+  f.seq = e.seq;
   ex.note = "queued for IOP as #" + std::to_string(e.seq) + (direct ? " after " + e.last_error : "");
   rt.sf->kick(rt, queue);
   co_return f;
@@ -142,6 +187,12 @@ response forwarded_answer(runtime& rt, exchange& ex, const forwarded& f) {
   if (f.refused) return *f.refused;
   // §1.6.4/§4.14: the proxy now owns delivery; a 2.1.1 acknowledgement carries `{}`.
   if (f.queued) return envelope_response(ex, 200, status::success, "accepted, queued for IOP", "{}");
+  if (taken_despite_malformed_answer(f.hop)) {
+    // Relaying a 502 would make the backend send it again, and IOP would get it twice.
+    spdlog::warn("{} IOP answered HTTP {} with a malformed answer ({}): taken as accepted, not resent",
+                 ex.ids.correlation_id, f.hop.up.answered_status, f.hop.up.detail);
+    return envelope_response(ex, 200, status::success, "accepted by IOP (its answer was malformed)", "{}");
+  }
   return relay_iop_answer(rt, ex, f.hop.up, f.hop.env, {}, false);
 }
 
@@ -169,6 +220,9 @@ awaitable<void> store_forward::replay(runtime& rt, std::string queue) {
   const auto& o = rt.cfg.mapping;
   const std::int64_t initial = std::max<std::int64_t>(o.sf_retry_initial_ms, 1);
   std::int64_t backoff = initial;
+  // The head's run of answered failures (answered_failure): how many, since when. Kept in memory:
+  // after a restart a poisoned head gets sf.head_max_attempts fresh tries, which is bounded too.
+  std::int64_t failing_seq = 0, failing_count = 0, failing_since_ms = 0;
   for (;;) {
     std::optional<outbound_entry> head;
     {
@@ -189,24 +243,43 @@ awaitable<void> store_forward::replay(runtime& rt, std::string queue) {
     switch (classify(hop)) {
       case delivery::accepted:
         q.delivered(head->seq);
+        // CDRs are the only POSTs queued: their bridge URL may now lead to IOP's (§3.5.7).
+        if (head->method == "POST") rt.tables.cdr_delivered(head->seq, location_of(hop));
         spdlog::info("store-and-forward {} #{}: delivered ({} {}, {} earlier attempt(s))", queue, head->seq,
                      head->method, head->url, head->attempts);
         backoff = initial;
         break;
       case delivery::permanent:
         q.dead(head->seq, hop.up.ok() ? static_cast<int>(hop.up.res.result_int()) : 0,
-               hop.up.ok() ? hop.up.res.body() : std::string(), now_ms());
+               hop.up.ok() ? hop.up.res.body() : std::string(), now_ms(), "refused by IOP: " + describe(hop));
         spdlog::error("alert: store-and-forward {} #{}: refused by IOP ({}), moved to dead letters: {} {}", queue,
                       head->seq, describe(hop), head->method, head->url);
         backoff = initial;
         break;
-      case delivery::transient:
+      case delivery::transient: {
+        if (!answered_failure(hop)) {
+          failing_seq = 0;
+        } else if (failing_seq != head->seq) {
+          failing_seq = head->seq, failing_count = 1, failing_since_ms = now_ms();
+        } else {
+          ++failing_count;
+        }
+        if (const auto why = poisoned(o, failing_seq == head->seq ? failing_count : 0, failing_since_ms)) {
+          const std::string reason = *why + ", last: " + describe(hop);
+          q.dead(head->seq, hop.up.ok() ? static_cast<int>(hop.up.res.result_int()) : 0,
+                 hop.up.ok() ? hop.up.res.body() : std::string(), now_ms(), reason);
+          spdlog::error("alert: store-and-forward {} #{}: {}, moved to dead letters so the queue goes on: {} {}",
+                        queue, head->seq, reason, head->method, head->url);
+          backoff = initial;
+          break;
+        }
         q.retried(head->seq, describe(hop));
         spdlog::warn("store-and-forward {} #{}: attempt {} failed ({}), next in ~{} ms", queue, head->seq,
                      head->attempts + 1, describe(hop), backoff);
         co_await sleep_for(jittered(backoff));
         backoff = std::min(backoff * 2, std::max(o.sf_retry_max_ms, initial));
         break;
+      }
     }
   }
 }

@@ -21,11 +21,22 @@ namespace ocpi::proxy {
 struct forwarded {
   hop_result hop;                   // IOP's answer when it was sent directly
   bool queued = false;              // persisted: the bridge owns its delivery now
+  std::int64_t seq = 0;             // the queue entry's id when queued
   std::optional<response> refused;  // not sent and not queued (queue bounds reached)
 };
 
+// IOP sent a 2xx status line, then something Beast could not parse (a header with a NUL, a bad
+// chunk): the request reached IOP and was taken. Resending it would duplicate a POST, and the same
+// odd answer would come back every time — one such answer used to wedge a CDR queue for good.
+inline bool taken_despite_malformed_answer(const hop_result& hop) {
+  return hop.up.fail == upstream_result::failure::protocol && hop.up.answered_status >= 200 &&
+         hop.up.answered_status < 300;
+}
+
 // The bridge took the message: IOP accepted it, or it is durably queued. What cache updates wait for.
-inline bool taken(const forwarded& f) { return f.queued || accepted(f.hop); }
+inline bool taken(const forwarded& f) {
+  return f.queued || accepted(f.hop) || taken_despite_malformed_answer(f.hop);
+}
 
 // How a queued request's attempt ended (MAPPING §1.6.4 "retry semantics", §4.14).
 enum class delivery { accepted, transient, permanent };

@@ -1,10 +1,13 @@
 // The operator's view of store-and-forward (MAPPING §5.7) on the admin API: queue depth, age of
 // the head and retries per queue (GET /admin/queue), and the dead letters: GET
 // /admin/dead-letters, POST /admin/dead-letters/replay and /admin/dead-letters/purge with
-// {"id": N} or {"all": true}. A replayed dead letter goes to the tail of its queue.
+// {"id": N} or {"all": true}. A replayed dead letter goes to the tail of its queue. POST
+// /admin/queue/skip {"queue": Q} moves the head of Q to the dead letters.
 #include <simdjson.h>
 
 #include <chrono>
+
+#include <spdlog/spdlog.h>
 
 #include "ocpi/json_writer.hpp"
 #include "proxy/router/durability.hpp"
@@ -33,6 +36,7 @@ void entry_fields(json_writer& w, const outbound_entry& e) {
   w.integer(e.attempts);
   w.field("last_error", e.last_error);
   w.field("body", e.body);
+  w.field("original", e.original);
 }
 
 std::string queue_json(const outbound_queue& q) {
@@ -84,6 +88,7 @@ std::string dead_letters_json(const outbound_queue& q) {
     w.key("answer_http");
     w.integer(d.answer_http);
     w.field("answer_body", d.answer_body);
+    w.field("reason", d.reason);
     w.end_object();
   }
   w.end_array();
@@ -109,6 +114,29 @@ std::optional<std::vector<std::int64_t>> chosen(const outbound_queue& q, std::st
   return ids;
 }
 
+// POST /admin/queue/skip {"queue": "FR*CPO/cdrs"}: the operator gives up on a head that blocks
+// its queue (the replay loop would otherwise keep it until sf.head_max_attempts).
+route_result skip_head(runtime& rt, exchange& ex) {
+  simdjson::dom::parser p;
+  std::string_view queue;
+  const auto& body = ex.in.req.body();
+  if (p.parse(body.data(), body.size())["queue"].get(queue))
+    co_return envelope_response(ex, 400, status::invalid_parameters, "expected {\"queue\": \"CC*PID/module\"}");
+  const std::string name(queue);
+  const auto seq = rt.state.outbound().skip_head(name, now_ms());
+  if (!seq) co_return envelope_response(ex, 404, status::client_error, "queue " + name + " is empty or unknown");
+  co_await durable(rt.state);
+  spdlog::error("alert: store-and-forward {} #{}: moved to dead letters by the operator", name, *seq);
+  ex.note = "head #" + std::to_string(*seq) + " of " + name + " moved to the dead letters";
+  std::string out;
+  json_writer w(out);
+  w.begin_object();
+  w.key("dead_letter");
+  w.integer(*seq);
+  w.end_object();
+  co_return envelope_response(ex, 200, status::success, ex.note, out);
+}
+
 }  // namespace
 
 route_result store_forward_admin(runtime& rt, exchange& ex, const segments& seg) {
@@ -118,6 +146,11 @@ route_result store_forward_admin(runtime& rt, exchange& ex, const segments& seg)
   if (seg.size() == 2 && seg[1] == "queue") {
     if (method != http::verb::get) co_return envelope_response(ex, 405, status::client_error, "method not allowed");
     co_return envelope_response(ex, 200, status::success, "Success", queue_json(q));
+  }
+  if (seg[1] == "queue") {
+    if (seg.size() != 3 || seg[2] != "skip") co_return envelope_response(ex, 404, status::client_error, "unknown route");
+    if (method != http::verb::post) co_return envelope_response(ex, 405, status::client_error, "method not allowed");
+    co_return co_await skip_head(rt, ex);
   }
   if (seg.size() == 2) {  // dead-letters
     if (method != http::verb::get) co_return envelope_response(ex, 405, status::client_error, "method not allowed");

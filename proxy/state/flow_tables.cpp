@@ -28,7 +28,9 @@ std::string link_json(const flow_tables::cdr_link& l) {
                         {"at_iop", l.at_iop},
                         {"country_code", l.owner.country_code},
                         {"party_id", l.owner.party_id},
-                        {"owner_id", l.owner_id}}
+                        {"owner_id", l.owner_id},
+                        {"queued_seq", l.queued_seq},
+                        {"copy", l.copy}}
       .dump();
 }
 
@@ -37,7 +39,9 @@ flow_tables::cdr_link link_of(const nlohmann::json& j) {
           .legacy = j.at("legacy").get<std::string>(),
           .at_iop = j.at("at_iop").get<bool>(),
           .owner = {j.at("country_code").get<std::string>(), j.at("party_id").get<std::string>()},
-          .owner_id = j.at("owner_id").get<std::string>()};
+          .owner_id = j.at("owner_id").get<std::string>(),
+          .queued_seq = j.value("queued_seq", std::int64_t{0}),  // absent in rows of older versions
+          .copy = j.value("copy", std::string())};
 }
 
 std::string variants_json(const std::vector<tariff_variant>& list) {
@@ -73,12 +77,11 @@ void flow_tables::attach(shared_state& state) {
 
 void flow_tables::restore(const flow_row& row) {
   if (row.table == cdr_links_table) {
-    cdr_links_.insert_or_assign(row.key, link_of(nlohmann::json::parse(row.value)));
+    auto link = link_of(nlohmann::json::parse(row.value));
+    if (link.queued_seq) queued_cdr_links_[link.queued_seq] = row.key;
+    cdr_links_.insert_or_assign(row.key, std::move(link));
     cdr_link_order_.push_back(row.key);
-    while (cdr_link_order_.size() > max_cdr_links_) {
-      cdr_links_.erase(cdr_link_order_.front());
-      cdr_link_order_.pop_front();
-    }
+    while (cdr_link_order_.size() > max_cdr_links_) forget_oldest_cdr_link(false);
   } else if (row.table == variants_table) {
     variants_.insert_or_assign(row.key, variants_of(nlohmann::json::parse(row.value)));
   } else if (row.table == sent_table) {
@@ -102,14 +105,38 @@ std::string flow_tables::add_cdr_link(cdr_link link) {
   std::string opaque = random_b64url(16);
   std::lock_guard lock(mutex_);
   persist(cdr_links_table, opaque, link_json(link));
+  if (link.queued_seq) queued_cdr_links_[link.queued_seq] = opaque;
   cdr_links_.insert_or_assign(opaque, std::move(link));
   cdr_link_order_.push_back(opaque);
-  while (cdr_link_order_.size() > max_cdr_links_) {
-    persist(cdr_links_table, cdr_link_order_.front(), std::nullopt);
-    cdr_links_.erase(cdr_link_order_.front());
-    cdr_link_order_.pop_front();
-  }
+  while (cdr_link_order_.size() > max_cdr_links_) forget_oldest_cdr_link(true);
   return opaque;
+}
+
+void flow_tables::forget_oldest_cdr_link(bool persisted) {
+  const std::string opaque = std::move(cdr_link_order_.front());
+  cdr_link_order_.pop_front();
+  if (persisted) persist(cdr_links_table, opaque, std::nullopt);
+  if (const auto it = cdr_links_.find(opaque); it != cdr_links_.end()) {
+    queued_cdr_links_.erase(it->second.queued_seq);
+    cdr_links_.erase(it);
+  }
+}
+
+void flow_tables::cdr_delivered(std::int64_t seq, std::string_view iop_url) {
+  std::lock_guard lock(mutex_);
+  const auto pending = queued_cdr_links_.find(seq);
+  if (pending == queued_cdr_links_.end()) return;
+  const std::string opaque = pending->second;
+  queued_cdr_links_.erase(pending);
+  const auto it = cdr_links_.find(opaque);
+  if (it == cdr_links_.end()) return;
+  auto& link = it->second;
+  link.queued_seq = 0;
+  if (!iop_url.empty()) {
+    link.url = std::string(iop_url);
+    link.copy.clear();  // IOP's copy is the truth from now on
+  }
+  persist(cdr_links_table, opaque, link_json(link));
 }
 
 std::optional<flow_tables::cdr_link> flow_tables::cdr_link_of(std::string_view opaque) const {

@@ -42,6 +42,10 @@ class flow_tables {
     bool at_iop = true;            // D1 (IOP's URL, GET by the legacy CPO) or D4 (legacy URL, GET by IOP)
     party owner;                   // the CDR's owner (CPO)
     std::string owner_id;          // the CDR id its owner gave
+    // D1 while IOP's URL is not known (`url` empty): the store-and-forward entry carrying the CDR
+    // (0: none pending), and the CDR as the legacy CPO sent it, which a GET is answered from.
+    std::int64_t queued_seq = 0;
+    std::string copy;
   };
 
   // `max_cdr_links`: the oldest links are forgotten beyond it (memory and disk bound).
@@ -53,6 +57,9 @@ class flow_tables {
 
   std::string add_cdr_link(cdr_link link);  // returns the opaque id (128-bit random, §1.2.3)
   std::optional<cdr_link> cdr_link_of(std::string_view opaque) const;
+  // The queued CDR of entry `seq` reached IOP: from now on its link leads to `iop_url` (IOP's
+  // Location header), or, when IOP gave none, keeps serving the copy. No link waiting: nothing.
+  void cdr_delivered(std::int64_t seq, std::string_view iop_url);
 
   // Every variant IOP sent for (owner, id), replacing the one with the same target.
   void put_tariff_variant(const party& owner, std::string_view id, tariff_variant v);
@@ -71,6 +78,7 @@ class flow_tables {
 
  private:
   void restore(const flow_row& row);  // caller holds mutex_
+  void forget_oldest_cdr_link(bool persisted);  // mutex_ held; `persisted`: erase its row too
   void persist(std::string_view table, const std::string& key, std::optional<std::string> value);  // mutex_ held
 
   mutable std::mutex mutex_;
@@ -78,6 +86,7 @@ class flow_tables {
   std::size_t max_cdr_links_;
   std::map<std::string, cdr_link, std::less<>> cdr_links_;
   std::deque<std::string> cdr_link_order_;
+  std::map<std::int64_t, std::string> queued_cdr_links_;  // queued_seq -> opaque
   std::map<std::string, std::vector<tariff_variant>, std::less<>> variants_;
   std::map<std::string, std::string, std::less<>> sent_;
   std::set<std::string, std::less<>> deleted_;

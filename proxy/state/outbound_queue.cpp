@@ -37,8 +37,9 @@ outbound_queue::admission outbound_queue::push(outbound_entry& e, std::size_t ma
   std::lock_guard lock(mutex_);
   if (max_entries > 0 && total_ >= max_entries) return admission::full;
   if (max_age_ms > 0)
-    for (const auto& [name, q] : queues_)
-      if (!q.empty() && now_ms - q.front().enqueued_at_ms > max_age_ms) return admission::too_old;
+    if (const auto it = queues_.find(e.queue);
+        it != queues_.end() && !it->second.empty() && now_ms - it->second.front().enqueued_at_ms > max_age_ms)
+      return admission::too_old;
   e.seq = next_seq_++;
   e.enqueued_at_ms = now_ms;
   queues_[e.queue].push_back(e);
@@ -97,19 +98,34 @@ void outbound_queue::retried(std::int64_t seq, std::string error) {
   persist([copy = *e](state_store& s) { s.put_outbound(copy); });
 }
 
-void outbound_queue::dead(std::int64_t seq, int answer_http, std::string answer_body, std::int64_t now_ms) {
+void outbound_queue::dead(std::int64_t seq, int answer_http, std::string answer_body, std::int64_t now_ms,
+                          std::string reason) {
   std::lock_guard lock(mutex_);
-  auto* e = find_head(seq);
-  if (!e) return;
-  dead_letter d{*e, now_ms, answer_http, std::move(answer_body)};
-  queues_[e->queue].pop_front();
+  if (auto* e = find_head(seq)) bury(*e, answer_http, std::move(answer_body), now_ms, std::move(reason));
+}
+
+void outbound_queue::bury(outbound_entry& head, int answer_http, std::string answer_body, std::int64_t now_ms,
+                          std::string reason) {
+  dead_letter d{head, now_ms, answer_http, std::move(answer_body), std::move(reason)};
+  queues_[head.queue].pop_front();  // `head` dangles from here on
   --total_;
-  dead_[seq] = d;
+  dead_[d.entry.seq] = d;
   // One batch keeps both halves together: the entry is never in both tables, nor in neither.
   persist([d](state_store& s) {
     s.put_dead_letter(d);
     s.erase_outbound(d.entry.seq);
   });
+}
+
+std::optional<std::int64_t> outbound_queue::skip_head(const std::string& queue, std::int64_t now_ms) {
+  std::lock_guard lock(mutex_);
+  const auto it = queues_.find(queue);
+  if (it == queues_.end() || it->second.empty()) return std::nullopt;
+  const std::int64_t seq = it->second.front().seq;
+  // The replay loop may be sending this head right now: its delivered()/retried() then find it
+  // gone and do nothing (IOP may still get it once more, which PUT/PATCH/POST-with-id tolerate).
+  bury(it->second.front(), 0, {}, now_ms, "moved to the dead letters by the operator");
+  return seq;
 }
 
 std::vector<queue_stats> outbound_queue::stats() const {
@@ -153,6 +169,18 @@ std::optional<std::string> outbound_queue::replay(std::int64_t id, std::int64_t 
     s.put_outbound(e);
   });
   return e.queue;
+}
+
+void outbound_queue::withdraw(std::int64_t seq) {
+  std::lock_guard lock(mutex_);
+  for (auto& [name, q] : queues_) {
+    const auto it = std::find_if(q.begin(), q.end(), [seq](const outbound_entry& e) { return e.seq == seq; });
+    if (it == q.end()) continue;
+    q.erase(it);
+    --total_;
+    persist([seq](state_store& s) { s.erase_outbound(seq); });
+    return;
+  }
 }
 
 bool outbound_queue::purge(std::int64_t id) {

@@ -32,6 +32,7 @@ struct outbound_entry {
   std::int64_t enqueued_at_ms = 0;  // unix ms
   std::int64_t attempts = 0;        // sends that failed transiently
   std::string last_error;           // the last transient failure, for the operator
+  std::string original;             // the legacy backend's request body, as received (§5.7)
 };
 
 // A queued request IOP refused for good, with its answer (MAPPING §5.7).
@@ -40,6 +41,7 @@ struct dead_letter {
   std::int64_t failed_at_ms = 0;
   int answer_http = 0;
   std::string answer_body;
+  std::string reason;  // why it is a dead letter (IOP's refusal, a poisoned head, the operator)
 };
 
 struct queue_stats {
@@ -61,7 +63,8 @@ class outbound_queue {
 
   enum class admission { accepted, full, too_old };
   // Appends `e` (seq assigned) to its queue unless the total number of entries reached
-  // `max_entries` or the oldest entry is older than `max_age_ms` (0 = no limit).
+  // `max_entries` or the oldest entry of *its* queue is older than `max_age_ms` (0 = no limit):
+  // one stuck queue must not refuse the traffic of the others.
   admission push(outbound_entry& e, std::size_t max_entries, std::int64_t max_age_ms, std::int64_t now_ms);
 
   bool empty(const std::string& queue) const;
@@ -72,7 +75,9 @@ class outbound_queue {
   // The head `seq` of its queue was delivered / failed transiently / was refused for good.
   void delivered(std::int64_t seq);
   void retried(std::int64_t seq, std::string error);
-  void dead(std::int64_t seq, int answer_http, std::string answer_body, std::int64_t now_ms);
+  void dead(std::int64_t seq, int answer_http, std::string answer_body, std::int64_t now_ms, std::string reason);
+  // The operator gives up on `queue`'s head (admin `queue skip`): its seq, or nothing when empty.
+  std::optional<std::int64_t> skip_head(const std::string& queue, std::int64_t now_ms);
 
   std::vector<queue_stats> stats() const;
   std::vector<dead_letter> dead_letters() const;
@@ -81,9 +86,14 @@ class outbound_queue {
   // or nothing when `id` is unknown.
   std::optional<std::string> replay(std::int64_t id, std::int64_t now_ms);
   bool purge(std::int64_t id);
+  // Takes back an entry whose acknowledgement could not be made durable in time (the caller was
+  // refused, so it will send again): gone from memory, and its row erased after it was written.
+  void withdraw(std::int64_t seq);
 
  private:
   outbound_entry* find_head(std::int64_t seq);  // mutex_ held
+  void bury(outbound_entry& head, int answer_http, std::string answer_body, std::int64_t now_ms,
+            std::string reason);  // mutex_ held: head → dead letters
   void persist(write w);                        // mutex_ held
 
   mutable std::mutex mutex_;

@@ -183,6 +183,21 @@ bool shared_state::finish_pending(std::string_view id, std::string_view state) {
   return true;
 }
 
+std::size_t shared_state::purge_finished_pending(std::int64_t cutoff_ms) {
+  std::lock_guard lock(mutex_);
+  std::size_t purged = 0;
+  for (auto it = pending_.begin(); it != pending_.end();) {
+    if (it->second.state == "PENDING" || it->second.expires_at_ms >= cutoff_ms) {
+      ++it;
+      continue;
+    }
+    record([id = it->first](state_store& s) { s.erase_pending(id); });
+    it = pending_.erase(it);
+    ++purged;
+  }
+  return purged;
+}
+
 std::vector<pending_command> shared_state::expired_pending(std::int64_t now_ms) const {
   std::lock_guard lock(mutex_);
   std::vector<pending_command> out;
@@ -190,6 +205,8 @@ std::vector<pending_command> shared_state::expired_pending(std::int64_t now_ms) 
     if (c.state == "PENDING" && c.expires_at_ms <= now_ms) out.push_back(c);
   return out;
 }
+
+bool shared_state::store_writable() const noexcept { return !writer_ || writer_->writable(); }
 
 void shared_state::when_durable(std::function<void()> fn) {
   {

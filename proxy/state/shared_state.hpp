@@ -79,10 +79,14 @@ class shared_state final : public mapping_context, private context_listener {
   // PENDING -> `state` (DONE | TIMED_OUT); false if unknown or no longer pending.
   bool finish_pending(std::string_view id, std::string_view state);
   std::vector<pending_command> expired_pending(std::int64_t now_ms) const;
+  // Forgets finished records (not PENDING) whose deadline is before `cutoff_ms` (§5.4: a day
+  // after they finished, so that they do not grow without bound); how many.
+  std::size_t purge_finished_pending(std::int64_t cutoff_ms);
 
   // Calls `fn` (from another thread) once every mutation made before this call is on disk; at
   // once when the state is not persistent.
   void when_durable(std::function<void()> fn);
+  bool store_writable() const noexcept;  // see store_writer::writable (always true in memory)
 
   // Fixes the clock (tests, `translate --now`); empty = the real clock.
   void set_fixed_now(std::string now);

@@ -10,7 +10,7 @@ namespace {
 
 // Append-only: a released migration is never edited, a schema change is a new entry. Key
 // columns compare with NOCASE because OCPI ids are CiStrings (MAPPING §0.2 rule 8).
-constexpr std::array<const char*, 4> migration_sql = {
+constexpr std::array<const char*, 5> migration_sql = {
     // 1: the router's own tables (credentials per connection §2.5, pending commands §5.4, §4.15).
     R"sql(
 CREATE TABLE credentials (
@@ -62,6 +62,13 @@ CREATE TABLE dead_letters (
   to_party_id TEXT NOT NULL, correlation_id TEXT NOT NULL, body TEXT NOT NULL,
   enqueued_at_ms INTEGER NOT NULL, attempts INTEGER NOT NULL, last_error TEXT NOT NULL,
   failed_at_ms INTEGER NOT NULL, answer_http INTEGER NOT NULL, answer_body TEXT NOT NULL) STRICT;
+)sql",
+    // 5: what the legacy backend sent beside the translated request (§5.7), and why a dead letter
+    // is one (IOP's refusal, a head that kept getting unusable answers, the operator).
+    R"sql(
+ALTER TABLE outbound_queue ADD COLUMN original TEXT NOT NULL DEFAULT '';
+ALTER TABLE dead_letters ADD COLUMN original TEXT NOT NULL DEFAULT '';
+ALTER TABLE dead_letters ADD COLUMN reason TEXT NOT NULL DEFAULT '';
 )sql",
 };
 
@@ -185,16 +192,18 @@ state_snapshot sqlite_store::load() {
   // rowid order = write order: the CDR link bound forgets the oldest first, also after a restart.
   for (auto& s = db_.prepare("SELECT tbl, key, value FROM flow_rows ORDER BY rowid"); s.step();)
     out.flow_rows.push_back({s.text(0), s.text(1), s.text(2)});
+  // Both SELECTs read `original` right behind the shared columns.
   const auto entry = [](const sqlite_statement& s) {
-    return outbound_entry{s.integer(0), s.text(1), s.text(2), s.text(3), {s.text(4), s.text(5)}, {s.text(6), s.text(7)},
-                          s.text(8), s.text(9), s.integer(10), s.integer(11), s.text(12)};
+    return outbound_entry{s.integer(0),  s.text(1),    s.text(2),     s.text(3), {s.text(4), s.text(5)},
+                          {s.text(6), s.text(7)}, s.text(8), s.text(9), s.integer(10), s.integer(11),
+                          s.text(12),    s.text(13)};
   };
-  const std::string from_queue = std::string("SELECT ") + entry_columns + " FROM outbound_queue ORDER BY seq";
+  const std::string from_queue = std::string("SELECT ") + entry_columns + ", original FROM outbound_queue ORDER BY seq";
   for (auto& s = db_.prepare(from_queue.c_str()); s.step();) out.outbound.push_back(entry(s));
-  const std::string from_dead =
-      std::string("SELECT ") + entry_columns + ", failed_at_ms, answer_http, answer_body FROM dead_letters ORDER BY seq";
+  const std::string from_dead = std::string("SELECT ") + entry_columns +
+                                ", original, failed_at_ms, answer_http, answer_body, reason FROM dead_letters ORDER BY seq";
   for (auto& s = db_.prepare(from_dead.c_str()); s.step();)
-    out.dead_letters.push_back({entry(s), s.integer(13), static_cast<int>(s.integer(14)), s.text(15)});
+    out.dead_letters.push_back({entry(s), s.integer(14), static_cast<int>(s.integer(15)), s.text(16), s.text(17)});
   return out;
 }
 
@@ -220,6 +229,10 @@ void sqlite_store::put_pending(const pending_command& c) {
   db_.prepare("INSERT OR REPLACE INTO pending_commands VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")
       .bind(1, c.id).bind(2, c.command).bind(3, c.toward).bind(4, c.response_url).bind(5, c.correlation_id)
       .bind(6, c.caller).bind(7, c.executor).bind(8, c.context_json).bind(9, c.expires_at_ms).bind(10, c.state).run();
+}
+
+void sqlite_store::erase_pending(const std::string& id) {
+  db_.prepare("DELETE FROM pending_commands WHERE id = ?1").bind(1, id).run();
 }
 
 void sqlite_store::put_last_status(const std::string& key, const std::string& status) {
@@ -272,12 +285,14 @@ namespace {
 void bind_entry(sqlite_statement& st, const outbound_entry& e) {
   st.bind(1, e.seq).bind(2, e.queue).bind(3, e.method).bind(4, e.url).bind(5, e.from.country_code)
       .bind(6, e.from.party_id).bind(7, e.to.country_code).bind(8, e.to.party_id).bind(9, e.correlation_id)
-      .bind(10, e.body).bind(11, e.enqueued_at_ms).bind(12, e.attempts).bind(13, e.last_error);
+      .bind(10, e.body).bind(11, e.enqueued_at_ms).bind(12, e.attempts).bind(13, e.last_error).bind(14, e.original);
 }
 }  // namespace
 
 void sqlite_store::put_outbound(const outbound_entry& e) {
-  auto& st = db_.prepare("INSERT OR REPLACE INTO outbound_queue VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+  static const std::string sql = std::string("INSERT OR REPLACE INTO outbound_queue (") + entry_columns +
+                                 ", original) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+  auto& st = db_.prepare(sql.c_str());
   bind_entry(st, e);
   st.run();
 }
@@ -287,10 +302,13 @@ void sqlite_store::erase_outbound(std::int64_t seq) {
 }
 
 void sqlite_store::put_dead_letter(const dead_letter& d) {
-  auto& st = db_.prepare(
-      "INSERT OR REPLACE INTO dead_letters VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
+  static const std::string sql =
+      std::string("INSERT OR REPLACE INTO dead_letters (") + entry_columns +
+      ", original, failed_at_ms, answer_http, answer_body, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+      "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
+  auto& st = db_.prepare(sql.c_str());
   bind_entry(st, d.entry);
-  st.bind(14, d.failed_at_ms).bind(15, std::int64_t{d.answer_http}).bind(16, d.answer_body).run();
+  st.bind(15, d.failed_at_ms).bind(16, std::int64_t{d.answer_http}).bind(17, d.answer_body).bind(18, d.reason).run();
 }
 
 void sqlite_store::erase_dead_letter(std::int64_t id) {

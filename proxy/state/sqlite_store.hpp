@@ -32,6 +32,7 @@ class sqlite_store final : public state_store {
   void put_registration_token(const std::string& token, const std::string& connection) override;
   void erase_registration_tokens(const std::string& connection) override;
   void put_pending(const pending_command& cmd) override;
+  void erase_pending(const std::string& id) override;
   void put_last_status(const std::string& key, const std::string& status) override;
   void put_endpoint_directory(const std::string& connection, const std::string& json) override;
   void erase_endpoint_directory(const std::string& connection) override;

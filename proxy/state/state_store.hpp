@@ -71,6 +71,7 @@ class state_store {
   virtual void put_registration_token(const std::string& token, const std::string& connection) = 0;
   virtual void erase_registration_tokens(const std::string& connection) = 0;
   virtual void put_pending(const pending_command& cmd) = 0;  // new command or state change
+  virtual void erase_pending(const std::string& id) = 0;     // a finished record purged
   virtual void put_last_status(const std::string& key, const std::string& status) = 0;
   virtual void put_endpoint_directory(const std::string& connection, const std::string& json) = 0;
   virtual void erase_endpoint_directory(const std::string& connection) = 0;

@@ -69,7 +69,10 @@ void store_writer::run() {
     callbacks_queued_ = 0;
     lock.unlock();
     int failures = 0;
+    bool lost = false;
     while (!commit(batch)) {
+      if (failures == 0) spdlog::error("alert: state store {}: commits fail, retrying every second", store_->name());
+      failing_ = true;
       ++failures;
       lock.lock();
       const bool give_up = stopping_ && failures >= attempts_when_closing;
@@ -78,9 +81,12 @@ void store_writer::run() {
       if (give_up) {
         spdlog::critical("state store {}: {} write(s) could not be committed and are lost", store_->name(), batch.size());
         batch.clear();  // their callbacks must not claim durability
+        lost = true;
         break;
       }
     }
+    if (!lost && failures > 0 && failing_.exchange(false))
+      spdlog::warn("state store {}: commits succeed again after {} failed attempt(s)", store_->name(), failures);
     for (auto& it : batch)
       if (it.done) run_callback(it.done);
     lock.lock();

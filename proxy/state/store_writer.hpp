@@ -8,6 +8,7 @@
 // `coalesce_window` before the commit: under load that is one fsync for hundreds of writes instead
 // of one per request, and a crash loses at most that window of writes no peer was promised. A
 // when_durable callback ends the window at once: what was promised durable never waits for it.
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -35,6 +36,9 @@ class store_writer {
 
   void push(write w);                       // never waits for the disk
   void when_durable(std::function<void()> fn);
+  // False while the last commit failed (disk full, I/O error) and no later one succeeded: the
+  // writer keeps retrying, but nobody should be promised durability meanwhile.
+  bool writable() const noexcept { return !failing_.load(std::memory_order_relaxed); }
   // Commits everything queued, stops the thread and closes the store. Idempotent; not from a
   // when_durable callback (that runs on the thread being joined).
   void close();
@@ -55,6 +59,7 @@ class store_writer {
   std::size_t callbacks_queued_ = 0;  // when_durable callbacks in queue_
   std::chrono::milliseconds coalesce_window_;
   bool stopping_ = false;
+  std::atomic<bool> failing_{false};
   std::thread thread_;  // last: starts once everything above exists
 };
 

@@ -142,6 +142,18 @@ class Proc:
             self._lines.put(line)
         self._lines.put(None)
 
+    def log_lines(self, pattern, wait_s=5.0):
+        """The stderr (log) lines matching `pattern` (re.search), waiting up to `wait_s` for a first
+        one: a process may write its line just after the peer received what the line is about."""
+        deadline = time.monotonic() + wait_s
+        while True:
+            with open(self.err_path, "rb") as f:
+                text = f.read().decode(errors="replace")
+            found = [line for line in text.splitlines() if re.search(pattern, line)]
+            if found or time.monotonic() > deadline:
+                return found
+            time.sleep(0.1)
+
     def wait_for_lines(self, patterns, timeout):
         """Waits until every regex in `patterns` matched a stdout line; returns {pattern: match}."""
         found, deadline = {}, time.monotonic() + timeout

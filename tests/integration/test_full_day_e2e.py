@@ -107,16 +107,8 @@ until_ready = h.until_ready
 
 
 def bridge_log_lines(pattern, wait_s=5.0):
-    """The bridge's log lines matching `pattern`, waiting up to `wait_s` for a first one: the
-    bridge may write its line just after the peer has received what the line is about."""
-    deadline = time.monotonic() + wait_s
-    while True:
-        with open(W.bridge.err_path, "rb") as f:
-            text = f.read().decode(errors="replace")
-        found = [line for line in text.splitlines() if re.search(pattern, line)]
-        if found or time.monotonic() > deadline:
-            return found
-        time.sleep(0.1)
+    """The current bridge's log lines matching `pattern` (see harness.Proc.log_lines)."""
+    return W.bridge.log_lines(pattern, wait_s)
 
 
 def sigkill_and_restart(testcase):

@@ -177,6 +177,23 @@ class Commands(unittest.TestCase):
         self.assertEqual(r.body["status_code"], 1000, r)
         self.assertEqual(len(received("emsp", "POST", "/ocpi/emsp/2.1.1/commands/START_SESSION/111-222")), 1)
 
+    def test_c2_result_relay_retried_when_the_legacy_emsp_is_down(self):
+        """MAPPING §5.4: forwarding a result that fails is retried (3 times within 60 s)."""
+        evse = self.location["evses"][0]["uid"]
+        emsp_result_url = W.sim_url("emsp") + "/ocpi/emsp/2.1.1/commands/START_SESSION/333-444"
+        cmd = {"response_url": emsp_result_url, "token": dict(TOKEN_211),
+               "authorization_id": "retry-1", "location_id": self.location["gireve_id"], "evse_uid": evse}
+        r = W.send("emsp", "POST", "/ocpi/cpo/2.1.1/commands/START_SESSION", body=cmd)
+        self.assertEqual((r.status, r.body["status_code"]), (200, 1000), r)
+        callback = [x for x in received("hub", "POST", "/ocpi/2.2.1/receiver/commands/START_SESSION")
+                    if x["body"].get("authorization_reference") == "retry-1"][0]["body"]["response_url"]
+        W.fault("emsp", "http500", count=1)  # the eMSP's first answer to the result: 500
+        r = W.send("hub", "POST", callback, body={"result": "ACCEPTED"})
+        self.assertEqual((r.status, r.body["status_code"]), (200, 1000), r)
+        got = received("emsp", "POST", "/ocpi/emsp/2.1.1/commands/START_SESSION/333-444")
+        self.assertEqual([g["status"] for g in got], [500, 200], "one failed attempt, then the retry delivered it")
+        self.assertEqual(got[1]["body"], {"result": "ACCEPTED"})
+
     def test_unknown_callback_is_404_2001(self):
         r = W.send("hub", "POST", "/ocpi/2.2.1/callbacks/no-such-command", body={"result": "ACCEPTED"})
         self.assertEqual((r.status, r.body["status_code"]), (404, 2001), r)

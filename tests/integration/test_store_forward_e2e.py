@@ -401,5 +401,210 @@ class D_DeadLettersAndBounds(Base):
             proc.stop()
 
 
+class VariantBridges(Base):
+    """Helpers for tests that start a bridge of their own beside the module's (other settings)."""
+
+    def start_variant(self, name, extra, sf_mode="HYBRID"):
+        W.extra, W.sf_mode = extra, sf_mode
+        try:
+            return W.start_bridge(name)
+        finally:
+            W.extra, W.sf_mode = "", "HYBRID"
+
+    def variant_send(self, ports, method, path, body):
+        """Like send_raw, to another bridge, waiting out its first 503 "not discovered" answers."""
+        url = f"http://127.0.0.1:{ports['legacy']}{CPO_FACE}{path}"
+        auth = {"Authorization": "Token " + h.CPO["token_legacy_sends"]}
+        deadline = time.monotonic() + 10
+        while True:
+            r = h.http_request(method, url, headers=auth, body=body, timeout=20)
+            j = r.json if isinstance(r.json, dict) else {}
+            if (r.status, j.get("status_code")) == (503, 3000) and "not discovered" in j.get("status_message", "") \
+                    and time.monotonic() < deadline:
+                time.sleep(0.2)
+                continue
+            return r.status, j.get("status_code"), j.get("status_message", "")
+
+    def variant_admin(self, name, ports, *args):
+        cmd = [h.Binaries.bridge, "admin", "--config", W.config_paths[name],
+               "--admin-url", f"http://127.0.0.1:{ports['admin']}", *args]
+        p = h.subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+        return p.returncode, p.stdout, p.stderr
+
+    def cdr(self, cid):
+        return dict(data("cdrs", "tv16a_post.v211.json"), id=cid)
+
+    def hub_posts(self, cid):
+        return [r for r in W.requests("hub")
+                if r["method"] == "POST" and r["path"] == f"{HUB_RECEIVER}/cdrs" and (r.get("body") or {}).get("id") == cid]
+
+
+class E_OneBadAnswerNeverWedgesAQueue(VariantBridges):
+    """Issue 12 defect 2: a head that keeps getting unusable answers, an answer with a malformed head,
+    a stuck queue's age, and the operator skipping a head — none may block the other requests."""
+
+    def test_a_head_iop_keeps_answering_unusably_goes_to_the_dead_letters_and_the_queue_goes_on(self):
+        proc, ports = self.start_variant("bridge-poison", '"sf.head_max_attempts" = 3\n', "QUEUE_ALWAYS")
+        try:
+            W.fault("hub", "garbage", count=3)  # HTTP 200 + HTML: IOP answers, but nothing usable
+            for cid in ("CDR-P1", "CDR-P2", "CDR-P3"):
+                self.assertEqual(self.variant_send(ports, "POST", "/cdrs", self.cdr(cid))[:2], (200, 1000), cid)
+            deadline = time.monotonic() + DRAIN_TIMEOUT_S
+            while True:
+                rc, out, err = self.variant_admin("bridge-poison", ports, "queue")
+                q = json.loads(out)
+                if q["depth"] == 0 and q["dead_letters"] == 1:
+                    break
+                self.assertLess(time.monotonic(), deadline, f"the poisoned head still blocks its queue: {q}")
+                time.sleep(0.1)
+            rc, out, err = self.variant_admin("bridge-poison", ports, "dead-letters", "list")
+            dead = json.loads(out)
+            self.assertEqual([json.loads(d["body"])["id"] for d in dead], ["CDR-P1"])
+            self.assertIn("sf.head_max_attempts", dead[0]["reason"])
+            original = json.loads(dead[0]["original"])
+            self.assertEqual(original["id"], "CDR-P1")
+            self.assertIn("location", original, "the backend's 2.1.1 request is kept beside the 2.2.1 one")
+            self.assertEqual(len(self.hub_posts("CDR-P1")), 3)
+            delivered = [r["body"]["id"] for r in W.requests("hub") if r["path"] == f"{HUB_RECEIVER}/cdrs"
+                         and 200 <= (r.get("status") or 0) < 300 and r["body"]["id"] in ("CDR-P2", "CDR-P3")
+                         and r.get("fault") == "none"]
+            self.assertEqual(delivered, ["CDR-P2", "CDR-P3"])
+            self.assertTrue(proc.log_lines(r"alert: store-and-forward BE\*BEC/cdrs #\d+: 3 unusable answers"))
+        finally:
+            W.fault("hub", "none", count=0)
+            proc.stop()
+
+    def test_a_2xx_answer_with_a_malformed_head_is_never_sent_again(self):
+        W.fault("hub", "bad_header", count=1)  # the hub stores the CDR, then answers with a NUL in a header
+        status, code, message = self.send_raw("POST", "/cdrs", self.cdr("CDR-H1"))
+        self.assertEqual((status, code), (200, 1000), message)
+        self.assertNotIn("queued", message)
+        self.wait_drained()
+        time.sleep(0.5)  # a replay loop would have re-POSTed it within 50 ms
+        self.assertEqual(len(self.hub_posts("CDR-H1")), 1, "IOP took the CDR once: it must not get it again")
+        self.assertTrue(W.bridge.log_lines(r"IOP answered HTTP 201 with a malformed answer"))
+
+    def test_the_age_bound_refuses_only_the_stuck_queue(self):
+        proc, ports = self.start_variant("bridge-aged", '"sf.max_age_s" = 1\n')
+        try:
+            W.fault("hub", "reset", count=100000)
+            self.assertEqual(self.variant_send(ports, "POST", "/cdrs", self.cdr("CDR-A1"))[:2], (200, 1000))
+            time.sleep(1.5)
+            loc = Message(600, "location")
+            self.assertEqual(self.variant_send(ports, loc.method, loc.path, loc.body)[:2], (200, 1000),
+                             "a Location update has its own queue: the old CDR queue must not refuse it")
+            status, code, message = self.variant_send(ports, "POST", "/cdrs", self.cdr("CDR-A2"))
+            self.assertEqual((status, code), (503, 3000))
+            self.assertIn("sf.max_age_s", message)
+        finally:
+            W.fault("hub", "none", count=0)
+            proc.stop()
+
+    def test_the_operator_moves_a_blocking_head_to_the_dead_letters(self):
+        W.fault("hub", "reset", count=100000)
+        for cid in ("CDR-K1", "CDR-K2"):
+            self.assertEqual(self.send_raw("POST", "/cdrs", self.cdr(cid))[:2], (200, 1000))
+        rc, out, err = W.bridge_admin("queue", "skip", "BE*BEC/cdrs")
+        self.assertEqual(rc, 0, err)
+        self.assertIn("moved to the dead letters", out)
+        self.assertEqual(W.bridge_admin("queue", "skip", "BE*BEC/nothing")[0], 2, "an empty queue is refused")
+        dead = json.loads(W.bridge_admin("dead-letters", "list")[1])
+        self.assertEqual([json.loads(d["body"])["id"] for d in dead], ["CDR-K1"])
+        self.assertIn("operator", dead[0]["reason"])
+        W.fault("hub", "none", count=0)
+        self.wait_drained()
+        self.assertEqual([r["status"] for r in self.hub_posts("CDR-K2")][-1], 201)
+        self.assertFalse([r for r in self.hub_posts("CDR-K1") if 200 <= (r.get("status") or 0) < 300])
+        W.bridge_admin("dead-letters", "purge", "--all")
+
+    def test_a_queued_cdr_gets_a_location_served_from_the_bridge_copy_until_iop_has_it(self):
+        """Issue 13 defect 5: 2.1.1 mod_cdrs makes the Location header mandatory, also while queued."""
+        auth = {"Authorization": "Token " + h.CPO["token_legacy_sends"]}
+        W.fault("hub", "reset", count=100000)
+        sent = self.cdr("CDR-Q1")
+        r = W.call_bridge("legacy", "POST", CPO_FACE + "/cdrs", headers=auth, body=sent)
+        self.assertEqual((r.status, r.json["status_code"]), (200, 1000), r.json)
+        self.assertIn("queued", r.json["status_message"])
+        location = r.headers.get("location", "")
+        self.assertTrue(location.startswith(W.bridge_legacy + CPO_FACE + "/cdrs/"), location)
+        path = location[len(W.bridge_legacy):]
+        copy_answer = W.call_bridge("legacy", "GET", path, headers=auth)
+        self.assertEqual((copy_answer.status, copy_answer.json["status_code"]), (200, 1000), copy_answer.json)
+        h.assert_json_equal(copy_answer.json["data"], sent, "while queued: the CDR as the CPO sent it")
+        W.fault("hub", "none", count=0)
+        self.wait_drained()
+        W.clear("hub")
+        from_iop = W.call_bridge("legacy", "GET", path, headers=auth)
+        self.assertEqual((from_iop.status, from_iop.json["status_code"]), (200, 1000), from_iop.json)
+        self.assertEqual(from_iop.json["data"]["id"], "CDR-Q1")
+        self.assertTrue([r for r in W.requests("hub") if r["method"] == "GET" and r["path"].startswith(HUB_RECEIVER + "/cdrs/")],
+                        "once delivered, the link leads to IOP's URL")
+
+
+class F_FullDisk(VariantBridges):
+    """Issue 12 defect 3: with the data dir full, a durable promise that cannot be kept in time is
+    answered 503 + 3000 "state store unavailable" (never left hanging); when space returns the
+    bridge recovers by itself and everything it acknowledged reaches IOP."""
+
+    def test_a_full_disk_is_answered_503_in_time_and_the_bridge_recovers_by_itself(self):
+        data_dir = os.path.join(W.workdir, "bridge-full-data")
+        os.makedirs(data_dir, exist_ok=True)
+        mounted = h.subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", data_dir],
+                                   capture_output=True, text=True)
+        if mounted.returncode != 0:
+            self.skipTest(f"no tmpfs for a full-disk window on this machine: {mounted.stderr.strip()}")
+        proc = None
+        filler = os.path.join(data_dir, "filler")
+        try:
+            proc, ports = self.start_variant(
+                "bridge-full", '\n[state]\ncommit_timeout_ms = 1000\n', "QUEUE_ALWAYS")
+            self.assertEqual(self.variant_send(ports, "POST", "/cdrs", self.cdr("CDR-F0"))[:2], (200, 1000))
+            with open(filler, "wb") as f:  # the disk is full from here on
+                try:
+                    while True:
+                        f.write(b"\0" * 65536)
+                        f.flush()
+                except OSError:
+                    pass
+            msgs, refused = [], None
+            for n in range(700, 900):
+                m = Message(n, "location")
+                started = time.monotonic()
+                m.answer = self.variant_send(ports, m.method, m.path, m.body)
+                elapsed = time.monotonic() - started
+                self.assertLess(elapsed, 10, f"#{n} answered after {elapsed:.1f}s: a full disk must not hang callers")
+                m.acked = m.answer[:2] == (200, 1000)
+                msgs.append(m)
+                if m.answer[:2] == (503, 3000):
+                    refused = m
+                    break
+                self.assertTrue(m.acked, m.answer)
+            self.assertIsNotNone(refused, "200 queued updates fitted on a full 3 MB disk?")
+            self.assertEqual(refused.answer[2], "state store unavailable")
+            self.assertTrue(proc.log_lines(r"alert: .*state store unavailable"))
+            os.remove(filler)  # space is back: no restart, no operator
+            deadline = time.monotonic() + 20
+            while True:
+                m = Message(len(msgs) + 900, "location")
+                m.answer = self.variant_send(ports, m.method, m.path, m.body)
+                m.acked = m.answer[:2] == (200, 1000)
+                msgs.append(m)
+                if m.acked:
+                    break
+                self.assertLess(time.monotonic(), deadline, f"the bridge did not recover: {m.answer}")
+                time.sleep(0.2)
+            deadline = time.monotonic() + DRAIN_TIMEOUT_S
+            while json.loads(self.variant_admin("bridge-full", ports, "queue")[1])["depth"] > 0:
+                self.assertLess(time.monotonic(), deadline, "the queue did not drain after the disk recovered")
+                time.sleep(0.1)
+            self.verify("full_disk", msgs, ordered=False)
+            self.assertNotIn(refused.key, [hub_key(r) for r in W.requests("hub")],
+                             "a request answered 503 is not forwarded later behind its caller's back")
+        finally:
+            if proc:
+                proc.stop()
+            h.subprocess.run(["umount", data_dir], capture_output=True)
+
+
 if __name__ == "__main__":
     unittest.main(argv=h.parse_cli(sys.argv), verbosity=2)

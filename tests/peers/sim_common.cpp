@@ -3,6 +3,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/ssl.hpp>
 
@@ -12,6 +13,7 @@
 #include <ctime>
 #include <iostream>
 #include <random>
+#include <sstream>
 #include <thread>
 
 namespace sim {
@@ -622,6 +624,17 @@ void sim_server::serve(Stream& stream, tcp::socket& raw) {
     r.res.version(11);
     r.res.keep_alive(req.keep_alive());
     r.res.prepare_payload();
+    if (r.malformed_head) {
+      // Serialised by hand: Beast would never write a NUL into a field value itself.
+      std::ostringstream wire;
+      wire << r.res;
+      std::string text = wire.str();
+      static constexpr char odd[] = "X-Sim-Odd: a\0b\r\n";
+      text.insert(text.find("\r\n") + 2, std::string(odd, sizeof odd - 1));
+      asio::write(stream, asio::buffer(text), ec);
+      if (ec || !req.keep_alive()) break;
+      continue;
+    }
     http::write(stream, r.res, ec);
     if (ec || !req.keep_alive()) break;
   }
@@ -696,6 +709,7 @@ reply sim_server::dispatch(const request& req) {
   } else {
     if (mode == "slow") std::this_thread::sleep_for(std::chrono::milliseconds(delay > 0 ? delay : 2000));
     r.res = handle(req, path, q);
+    r.malformed_head = mode == "bad_header";  // handled for real, then answered with an odd header
     set_status(int(r.res.result_int()));
   }
   std::cerr << opt_.name << ": " << req.method_string() << " " << target << " -> "
@@ -722,8 +736,8 @@ response sim_server::admin(const request& req, const std::string& path) {
     if (verb == http::verb::post) {
       auto mode = parsed.value("mode", std::string("none"));
       if (mode != "none" && mode != "http500" && mode != "garbage" && mode != "timeout" && mode != "slow" &&
-          mode != "reset")
-        return json_response(400, {{"error", "mode must be none|http500|garbage|timeout|slow|reset"}});
+          mode != "reset" && mode != "bad_header")
+        return json_response(400, {{"error", "mode must be none|http500|garbage|timeout|slow|reset|bad_header"}});
       fault_mode_ = mode;
       fault_count_ = parsed.value("count", 1L);
       fault_delay_ms_ = parsed.value("delay_ms", 0L);

@@ -118,6 +118,7 @@ send_result http_send(const std::string& method, const std::string& url, const q
 struct reply {
   enum class action { respond, drop, reset } act = action::respond;
   response res;
+  bool malformed_head = false;  // fault bad_header: a header line with a NUL byte in its value
 };
 
 struct server_options {

@@ -47,3 +47,19 @@ TEST_CASE("store-and-forward: IOP answers classified as delivered, retried or de
   CHECK(classify(answer(200, 4001)) == delivery::permanent);
   CHECK(classify(answer(413, std::nullopt)) == delivery::permanent);
 }
+
+TEST_CASE("store-and-forward: a 2xx status line followed by a malformed head means IOP took it") {
+  // IOP echoed a hostile id into a header: Beast refuses the answer after reading "201 Created".
+  auto odd = failure(upstream_result::failure::protocol);
+  odd.up.answered_status = 201;
+  CHECK(classify(odd) == delivery::accepted);  // never POSTed again
+  CHECK(taken_despite_malformed_answer(odd));
+  forwarded f;
+  f.hop = odd;
+  CHECK(taken(f));  // what the caches wait for
+  // No status line, or one that was not 2xx: nothing says IOP took it.
+  CHECK(classify(failure(upstream_result::failure::protocol)) == delivery::transient);
+  odd.up.answered_status = 500;
+  CHECK(classify(odd) == delivery::transient);
+  CHECK_FALSE(taken_despite_malformed_answer(odd));
+}

@@ -23,6 +23,7 @@ outbound_entry request(const std::string& queue, const std::string& id) {
   e.to = {"FR", "107"};
   e.correlation_id = "corr-" + id;
   e.body = R"({"id":")" + id + R"("})";
+  e.original = R"({"id":")" + id + R"(","v":"2.1.1"})";
   return e;
 }
 
@@ -74,6 +75,32 @@ TEST_CASE("outbound queue: bounded by number of entries and by the age of the ol
   CHECK(q.push(e, 0, 90000, 61000) == outbound_queue::admission::accepted);
 }
 
+TEST_CASE("outbound queue: the age bound looks at the queue a request joins, not at the others") {
+  outbound_queue q;
+  auto stuck = request("FR*CPO/cdrs", "C1");
+  CHECK(q.push(stuck, 0, 30000, 1000) == outbound_queue::admission::accepted);
+  // 60 s later the CDR queue is too old, but a Location update has its own, empty queue.
+  auto loc = request("FR*CPO/locations", "L1");
+  CHECK(q.push(loc, 0, 30000, 61000) == outbound_queue::admission::accepted);
+  auto cdr = request("FR*CPO/cdrs", "C2");
+  CHECK(q.push(cdr, 0, 30000, 61000) == outbound_queue::admission::too_old);
+}
+
+TEST_CASE("outbound queue: the operator moves a queue's head to the dead letters, the queue goes on") {
+  outbound_queue q;
+  const auto c1 = push(q, request("FR*CPO/cdrs", "C1"));
+  const auto c2 = push(q, request("FR*CPO/cdrs", "C2"));
+  CHECK_FALSE(q.skip_head("FR*CPO/sessions", 2000).has_value());
+  CHECK(q.skip_head("FR*CPO/cdrs", 2000) == c1);
+  CHECK(q.head("FR*CPO/cdrs")->seq == c2);
+  REQUIRE(q.dead_letters().size() == 1);
+  CHECK(q.dead_letters()[0].entry.seq == c1);
+  CHECK(q.dead_letters()[0].reason == "moved to the dead letters by the operator");
+  q.delivered(c1);  // the replay loop finishing the old head afterwards changes nothing
+  CHECK(q.head("FR*CPO/cdrs")->seq == c2);
+  CHECK(q.size() == 1);
+}
+
 TEST_CASE("outbound queue: retries counted, dead letters keep the answer, replay goes to the tail, purge forgets") {
   outbound_queue q;
   const auto a1 = push(q, request("FR*CPO/locations", "A1"));
@@ -87,7 +114,7 @@ TEST_CASE("outbound queue: retries counted, dead letters keep the answer, replay
   CHECK(st[0].retries == 2);
   CHECK(q.head("FR*CPO/locations")->last_error == "upstream timeout");
 
-  q.dead(a1, 200, R"({"status_code":2001})", 5000);
+  q.dead(a1, 200, R"({"status_code":2001})", 5000, "refused by IOP");
   CHECK(q.head("FR*CPO/locations")->seq == a2);  // the queue goes on
   REQUIRE(q.dead_letters().size() == 1);
   const auto d = q.dead_letters()[0];
@@ -95,6 +122,7 @@ TEST_CASE("outbound queue: retries counted, dead letters keep the answer, replay
   CHECK(d.answer_http == 200);
   CHECK(d.answer_body == R"({"status_code":2001})");
   CHECK(d.failed_at_ms == 5000);
+  CHECK(d.reason == "refused by IOP");
 
   CHECK_FALSE(q.replay(9999, 6000).has_value());
   CHECK(q.replay(a1, 6000) == "FR*CPO/locations");
@@ -105,7 +133,7 @@ TEST_CASE("outbound queue: retries counted, dead letters keep the answer, replay
   CHECK(again->seq > a2);  // a new position at the tail
   CHECK(again->body == R"({"id":"A1"})");
   CHECK(again->attempts == 0);
-  q.dead(again->seq, 404, "{}", 7000);
+  q.dead(again->seq, 404, "{}", 7000, "refused by IOP");
   CHECK(q.purge(again->seq));
   CHECK_FALSE(q.purge(again->seq));
   CHECK(q.dead_count() == 0);
@@ -124,7 +152,7 @@ TEST_CASE("outbound queue: entries, retries and dead letters survive close and r
     a2 = push(q, request("FR*CPO/locations", "A2"), 1002);
     c1 = push(q, request("FR*CPO/cdrs", "C1"), 1003);
     q.retried(a1, "HTTP 503");
-    q.dead(c1, 200, R"({"status_code":2001,"status_message":"bad"})", 2000);
+    q.dead(c1, 200, R"({"status_code":2001,"status_message":"bad"})", 2000, "refused by IOP: 2001");
     q.delivered(s1);
   }  // detach commits
   {
@@ -147,6 +175,9 @@ TEST_CASE("outbound queue: entries, retries and dead letters survive close and r
     REQUIRE(q.dead_letters().size() == 1);
     CHECK(q.dead_letters()[0].entry.seq == c1);
     CHECK(q.dead_letters()[0].answer_body == R"({"status_code":2001,"status_message":"bad"})");
+    CHECK(q.dead_letters()[0].reason == "refused by IOP: 2001");
+    CHECK(q.dead_letters()[0].entry.original == R"({"id":"C1","v":"2.1.1"})");
+    CHECK(head->original == R"({"id":"A1","v":"2.1.1"})");
     // A new entry never reuses a seq, not even a dead letter's.
     const auto next = push(q, request("FR*CPO/cdrs", "C2"));
     CHECK(next > c1);

@@ -154,3 +154,32 @@ TEST_CASE("state store: a failed commit is retried whole; callbacks wait for it"
   }
   s.detach();
 }
+
+TEST_CASE("pending commands: finished records are purged a day after their deadline, pending ones never") {
+  temp_dir dir;
+  const std::string db = dir.file("bridge.sqlite3");
+  {
+    shared_state s(mapping_options{});
+    s.attach(std::make_unique<sqlite_store>(db));
+    auto old_done = sample_command("cb-old-done");
+    old_done.expires_at_ms = 1000;
+    auto old_pending = sample_command("cb-old-pending");
+    old_pending.expires_at_ms = 1000;
+    auto recent_done = sample_command("cb-recent-done");
+    recent_done.expires_at_ms = 90000;
+    for (const auto& c : {old_done, old_pending, recent_done}) s.add_pending_command(c);
+    s.finish_pending("cb-old-done", "DONE");
+    s.finish_pending("cb-recent-done", "TIMED_OUT");
+    CHECK(s.purge_finished_pending(50000) == 1);
+    CHECK_FALSE(s.pending("cb-old-done"));
+    CHECK(s.pending("cb-old-pending"));  // still waiting for its result or its TIMEOUT
+    CHECK(s.pending("cb-recent-done"));
+    CHECK(s.purge_finished_pending(50000) == 0);
+    s.detach();
+  }
+  shared_state reopened(mapping_options{});
+  reopened.attach(std::make_unique<sqlite_store>(db));
+  CHECK_FALSE(reopened.pending("cb-old-done"));  // gone from the disk too
+  CHECK(reopened.pending("cb-old-pending"));
+  reopened.detach();
+}

@@ -90,6 +90,7 @@ class recording_store final : public state_store {
   void put_registration_token(const std::string& t, const std::string&) override { note("put_registration_token:" + t); }
   void erase_registration_tokens(const std::string& c) override { note("erase_registration_tokens:" + c); }
   void put_pending(const pending_command& c) override { note("put_pending:" + c.id + ":" + c.state); }
+  void erase_pending(const std::string& id) override { note("erase_pending:" + id); }
   void put_last_status(const std::string& k, const std::string& s) override { note("put_last_status:" + k + ":" + s); }
   void put_endpoint_directory(const std::string& c, const std::string&) override { note("put_endpoint_directory:" + c); }
   void erase_endpoint_directory(const std::string& c) override { note("erase_endpoint_directory:" + c); }

@@ -100,23 +100,14 @@ def register(sim, token, versions_url):
 
 
 def received(sim, method, path):
-    return [r for r in W.requests(sim) if r["method"] == method and r["path"] == path]
+    return W.matching(sim, method, path)
 
 
 until_ready = h.until_ready
 
 
 def bridge_log_lines(pattern, wait_s=5.0):
-    """The bridge's log lines matching `pattern`, waiting up to `wait_s` for a first one: the
-    bridge may write its line just after the peer has received what the line is about."""
-    deadline = time.monotonic() + wait_s
-    while True:
-        with open(W.bridge.err_path, "rb") as f:
-            text = f.read().decode(errors="replace")
-        found = [line for line in text.splitlines() if re.search(pattern, line)]
-        if found or time.monotonic() > deadline:
-            return found
-        time.sleep(0.1)
+    return W.bridge_log_lines(pattern, wait_s)
 
 
 def sigkill_and_restart(testcase):

@@ -6,7 +6,9 @@ the bridge, and offers helpers to drive the simulators' admin API (/_sim/...) an
 Everything started is stopped again (SIGTERM, then SIGKILL), also when a test fails or setup breaks.
 
 Binaries come from the command line (--bridge/--hub-sim/--legacy-sim, see `parse_cli`) or from the
-environment (OCPI_BRIDGE_BIN, OCPI_HUB_SIM_BIN, OCPI_LEGACY_SIM_BIN; OCPI_E2E_TLS=1 for TLS).
+environment (OCPI_BRIDGE_BIN, OCPI_HUB_SIM_BIN, OCPI_LEGACY_SIM_BIN; OCPI_E2E_TLS=1 for TLS;
+OCPI_E2E_TRAILING_SLASH=0 runs the simulators without their trailing-slash mode, to tell a failure
+of another defect from the URL one when bisecting with an older bridge).
 
 Identities (MAPPING §6.0 fixture): IOP FR/107; the legacy CPO is "CPO-B" (BE/BEC, BeCharged,
 Europe/Brussels) so that TV-03/TV-05 apply verbatim; the legacy eMSP is "EMSP-A" (FR/EMP).
@@ -332,7 +334,7 @@ class World:
         bridge suite runs that way, `matching` fails on any such 307.
         `mapping`: extra [mapping] keys of the bridge's config, e.g. {"routing.directed_to": "OWNER"}."""
         self.tls = Binaries.tls if tls is None else tls
-        self.trailing_slash = trailing_slash
+        self.trailing_slash = trailing_slash and os.environ.get("OCPI_E2E_TRAILING_SLASH", "") not in ("0", "false")
         self.mapping = dict(mapping or {})
         self.static_tokens = static_tokens
         self.emsp_args = list(emsp_args)

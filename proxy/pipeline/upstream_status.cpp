@@ -140,8 +140,8 @@ caller_answer map_iop_answer_to_legacy(unsigned http_status, const parsed_envelo
   // Never followed (redirect_note): a URL IOP published that sends us elsewhere is a configuration
   // problem at IOP or in the bridge, not a blip a retry would fix.
   if (http_status >= 300 && http_status < 400)
-    return answer(502, status::server_error, "IOP answered HTTP " + std::to_string(http_status) + " (redirect not followed)",
-                  false, true);
+    return answer(502, status::server_error,
+                  "IOP answered HTTP " + std::to_string(http_status) + " (redirect not followed)", false, true);
   if (!env) {
     if (http_status == 404 && is_get_object) return answer(404, status::client_error, "object not found at IOP");
     if (http_status >= 400 && http_status < 500)
@@ -183,7 +183,8 @@ caller_answer map_legacy_answer_to_iop(unsigned http_status, const parsed_envelo
   }
   if (http_status >= 300 && http_status < 400)
     return answer(502, status::server_error,
-                  "legacy backend answered HTTP " + std::to_string(http_status) + " (redirect not followed)", false, true);
+                  "legacy backend answered HTTP " + std::to_string(http_status) + " (redirect not followed)", false,
+                  true);
   if (!env) {
     if (http_status >= 200 && http_status < 300) return answer(502, status::server_error, "invalid answer from legacy backend", true);
     if (http_status >= 400 && http_status < 500)

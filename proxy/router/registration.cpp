@@ -70,10 +70,10 @@ boost::asio::awaitable<peer_answer> call(runtime& rt, http::verb method, const s
   }
   const auto env = parse_upstream_envelope(res.res.body());
   if (!env || res.res.result_int() >= 300 || env->status_code != 1000) {
-    out.why = address + ": " + redirect_note(res).value_or(
-                                   "HTTP " + std::to_string(res.res.result_int()) +
-                                   (env ? " OCPI " + std::to_string(env->status_code) + " " + env->status_message
-                                        : " (no OCPI envelope)"));
+    out.why = address + ": " +
+              redirect_note(res).value_or("HTTP " + std::to_string(res.res.result_int()) +
+                                          (env ? " OCPI " + std::to_string(env->status_code) + " " + env->status_message
+                                               : " (no OCPI envelope)"));
     co_return out;
   }
   out.ok = true;

@@ -73,7 +73,8 @@ awaitable<hop_result> send_entry(runtime& rt, const outbound_entry& e) {
   const auto ids = toiop_outbound(e.correlation_id);
   req.set(request_id_header, ids.request_id);
   req.set(correlation_id_header, ids.correlation_id);
-  r.up = co_await rt.upstream.send(*target, std::move(req), rt.cfg.bridge.upstream_timeout, rt.iop_tls, renew_request_id());
+  r.up = co_await rt.upstream.send(*target, std::move(req), rt.cfg.bridge.upstream_timeout, rt.iop_tls,
+                                   renew_request_id());
   if (r.up.ok()) r.env = parse_upstream_envelope(r.up.res.body());
   co_return r;
 }

@@ -88,10 +88,13 @@ class hub_sim final : public sim_server {
     if (b.contains("seed_locations") && b["seed_locations"].is_array()) seed_ = b["seed_locations"].get<std::vector<json>>();
     config_sender_seeds(b);
     json store = b.value("dump_store", false) ? store_.dump() : json(nullptr);
-    return json_response(200, {{"token_accepted", cfg_.token_accepted}, {"token_to_bridge", cfg_.token_to_bridge},
-                                {"bridge_versions_url", cfg_.bridge_versions_url}, {"page_limit", cfg_.page_limit},
-                                {"seed_locations", seed_.size()}, {"trailing_slash", trailing_slash_.load()},
-                                {"store", store}});
+    return json_response(200, {{"token_accepted", cfg_.token_accepted},
+                               {"token_to_bridge", cfg_.token_to_bridge},
+                               {"bridge_versions_url", cfg_.bridge_versions_url},
+                               {"page_limit", cfg_.page_limit},
+                               {"seed_locations", seed_.size()},
+                               {"trailing_slash", trailing_slash_.load()},
+                               {"store", store}});
   }
 
   static response from_result(const op_result& r) { return ocpi_response(r.http, r.code, r.message, r.data); }
@@ -132,7 +135,8 @@ class hub_sim final : public sim_server {
 
   json details() const {
     const auto b = base();
-    json eps = json::array({{{"identifier", "credentials"}, {"role", "SENDER"}, {"url", published(b + "/ocpi/2.2.1/credentials")}}});
+    json eps = json::array(
+        {{{"identifier", "credentials"}, {"role", "SENDER"}, {"url", published(b + "/ocpi/2.2.1/credentials")}}});
     for (auto m : modules) {
       eps.push_back({{"identifier", m}, {"role", "SENDER"}, {"url", published(b + "/ocpi/2.2.1/sender/" + m)}});
       eps.push_back({{"identifier", m}, {"role", "RECEIVER"}, {"url", published(b + "/ocpi/2.2.1/receiver/" + m)}});

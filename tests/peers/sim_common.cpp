@@ -730,9 +730,12 @@ std::optional<std::string> sim_server::slash_redirect(const request& req, const 
   if (depth == 0) return std::nullopt;
   const bool slash = path.back() == '/';
   std::string other;
-  if (segs.size() == depth && !slash) other = path + "/";
-  else if (segs.size() > depth && slash) other = path.substr(0, path.find_last_not_of('/') + 1);
-  else return std::nullopt;
+  if (segs.size() == depth && !slash)
+    other = path + "/";
+  else if (segs.size() > depth && slash)
+    other = path.substr(0, path.find_last_not_of('/') + 1);
+  else
+    return std::nullopt;
   // Absolute, built from the Host header as FastAPI/Starlette do; the query goes along.
   return scheme() + "://" + header(req, "Host") + other + query;
 }

@@ -163,7 +163,8 @@ class sim_server {
 
  private:
   reply dispatch(const request& req);
-  std::optional<std::string> slash_redirect(const request& req, const std::string& path, const std::string& query) const;
+  std::optional<std::string> slash_redirect(const request& req, const std::string& path,
+                                            const std::string& query) const;
   response admin(const request& req, const std::string& path);
   response admin_send(const json& body);
   response admin_register(const json& body);

@@ -172,19 +172,23 @@ TEST_CASE("upstream: a connection the peer closed is not reused, even for POST")
   CHECK(peer.accepted == 2);
 }
 
-TEST_CASE("upstream: the resend after a dead pooled connection is renewed by on_resend (issue 13: one X-Request-ID per attempt)") {
+TEST_CASE(
+    "upstream: the resend after a dead pooled connection is renewed by on_resend (issue 13: one X-Request-ID per "
+    "attempt)") {
   asio::io_context ioc;
   tiny_server peer(ioc, mode::drop_reused);
   upstream_pool pool(ioc.get_executor(), quick());
   int renewals = 0;
   run_test(ioc, [&]() -> asio::awaitable<void> {
-    auto warm = co_await pool.send(local(peer.port(), "/warm"), request{http::verb::get, "/", 11}, std::chrono::seconds(5));
+    auto warm =
+        co_await pool.send(local(peer.port(), "/warm"), request{http::verb::get, "/", 11}, std::chrono::seconds(5));
     REQUIRE(warm.ok());
     request put{http::verb::put, "/", 11, "{}"};
     put.set("X-Request-ID", "attempt-1");
     put.set("X-Correlation-ID", "corr-1");
-    auto r = co_await pool.send(local(peer.port(), "/put"), put, std::chrono::seconds(5), nullptr,
-                                [&](request& again) { again.set("X-Request-ID", "attempt-" + std::to_string(2 + renewals++)); });
+    auto r = co_await pool.send(local(peer.port(), "/put"), put, std::chrono::seconds(5), nullptr, [&](request& again) {
+      again.set("X-Request-ID", "attempt-" + std::to_string(2 + renewals++));
+    });
     REQUIRE(r.ok());
     CHECK(r.res.body().rfind("2:/put", 0) == 0);  // answered on a fresh connection
   });
@@ -199,7 +203,9 @@ TEST_CASE("upstream: without on_resend the resend is the same request") {
   tiny_server peer(ioc, mode::drop_reused);
   upstream_pool pool(ioc.get_executor(), quick());
   run_test(ioc, [&]() -> asio::awaitable<void> {
-    REQUIRE((co_await pool.send(local(peer.port(), "/warm"), request{http::verb::get, "/", 11}, std::chrono::seconds(5))).ok());
+    REQUIRE(
+        (co_await pool.send(local(peer.port(), "/warm"), request{http::verb::get, "/", 11}, std::chrono::seconds(5)))
+            .ok());
     request get{http::verb::get, "/", 11};
     get.set("X-Request-ID", "only");
     CHECK((co_await pool.send(local(peer.port(), "/again"), get, std::chrono::seconds(5))).ok());

@@ -1,7 +1,7 @@
 // Upstream URLs, pagination relay and request-id renewal of the flows (proxy/router/flow_support).
-#include <doctest/doctest.h>
-
 #include "proxy/router/flow_support.hpp"
+
+#include <doctest/doctest.h>
 
 using namespace ocpi::proxy;
 
@@ -32,7 +32,8 @@ TEST_CASE("flow_support: relay_pagination points the next link at the caller's e
     CHECK(out[http::field::link] == "<" + caller + "?offset=5&limit=5>; rel=\"next\"");
   }
   SUBCASE("the next link among others, not the first one") {
-    up.set(http::field::link, "<https://cpo/l/?offset=0&limit=5>; rel=\"prev\", <https://cpo/l/?offset=10&limit=5>; rel=next");
+    up.set(http::field::link,
+           "<https://cpo/l/?offset=0&limit=5>; rel=\"prev\", <https://cpo/l/?offset=10&limit=5>; rel=next");
     response out{http::status::ok, 11};
     relay_pagination(up, out, caller, "/ocpi/2.2.1/cpo/locations?offset=5&limit=5", 5, true);
     CHECK(out[http::field::link] == "<" + caller + "?offset=10&limit=5>; rel=\"next\"");
@@ -45,12 +46,14 @@ TEST_CASE("flow_support: relay_pagination points the next link at the caller's e
   }
 }
 
-TEST_CASE("flow_support: renew_request_id gives a resend a new X-Request-ID, same X-Correlation-ID (issue 13 defect 4)") {
+TEST_CASE(
+    "flow_support: renew_request_id gives a resend a new X-Request-ID, same X-Correlation-ID (issue 13 defect 4)") {
   request req{http::verb::put, "/", 11};
   req.set(request_id_header, "first-attempt");
   req.set(correlation_id_header, "corr-7");
   std::optional<trace_ids> sent = trace_ids{"first-attempt", "corr-7"};
-  renew_request_id(&sent)(req);
+  const auto renew = renew_request_id(&sent);
+  renew(req);
   const std::string renewed(req[request_id_header]);
   CHECK(renewed != "first-attempt");
   CHECK(usable_id(renewed));

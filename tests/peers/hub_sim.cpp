@@ -88,13 +88,10 @@ class hub_sim final : public sim_server {
     if (b.contains("seed_locations") && b["seed_locations"].is_array()) seed_ = b["seed_locations"].get<std::vector<json>>();
     config_sender_seeds(b);
     json store = b.value("dump_store", false) ? store_.dump() : json(nullptr);
-    return json_response(200, {{"token_accepted", cfg_.token_accepted},
-                               {"token_to_bridge", cfg_.token_to_bridge},
-                               {"bridge_versions_url", cfg_.bridge_versions_url},
-                               {"page_limit", cfg_.page_limit},
-                               {"seed_locations", seed_.size()},
-                               {"trailing_slash", trailing_slash_.load()},
-                               {"store", store}});
+    return json_response(200, {{"token_accepted", cfg_.token_accepted}, {"token_to_bridge", cfg_.token_to_bridge},
+                                {"bridge_versions_url", cfg_.bridge_versions_url}, {"page_limit", cfg_.page_limit},
+                                {"seed_locations", seed_.size()}, {"trailing_slash", trailing_slash_.load()},
+                                {"store", store}});
   }
 
   static response from_result(const op_result& r) { return ocpi_response(r.http, r.code, r.message, r.data); }

@@ -80,15 +80,10 @@ class legacy_sim final : public sim_server {
     if (b.contains("seed_locations") && b["seed_locations"].is_array()) seed_ = b["seed_locations"].get<std::vector<json>>();
     config_module_seeds(b);
     json store = b.value("dump_store", false) ? store_.dump() : json(nullptr);
-    return json_response(200, {{"role", cfg_.role},
-                               {"token_accepted", cfg_.token_accepted},
-                               {"token_to_bridge", cfg_.token_to_bridge},
-                               {"bridge_versions_url", cfg_.bridge_versions_url},
-                               {"page_limit", cfg_.page_limit},
-                               {"pagination_headers", cfg_.pagination_headers},
-                               {"seed_locations", seed_.size()},
-                               {"trailing_slash", trailing_slash_.load()},
-                               {"store", store}});
+    return json_response(200, {{"role", cfg_.role}, {"token_accepted", cfg_.token_accepted}, {"token_to_bridge", cfg_.token_to_bridge},
+                                {"bridge_versions_url", cfg_.bridge_versions_url}, {"page_limit", cfg_.page_limit},
+                                {"pagination_headers", cfg_.pagination_headers}, {"seed_locations", seed_.size()},
+                                {"trailing_slash", trailing_slash_.load()}, {"store", store}});
   }
 
   // 2.1.1 acknowledgements carry "data": {} (what Gireve 2.1.1 clients were built against).

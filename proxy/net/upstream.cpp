@@ -343,7 +343,7 @@ upstream_pool::upstream_pool(asio::any_io_executor executor, upstream_options op
 upstream_pool::~upstream_pool() { close_idle(); }
 
 asio::awaitable<upstream_result> upstream_pool::send(const url& target, request req, std::chrono::milliseconds timeout,
-                                                     std::shared_ptr<const client_tls> tls) {
+                                                     std::shared_ptr<const client_tls> tls, resend_hook on_resend) {
   auto self = impl_;
   const auto deadline = clock::now() + timeout;
   tls = self->tls_for(target, std::move(tls));
@@ -374,6 +374,7 @@ asio::awaitable<upstream_result> upstream_pool::send(const url& target, request 
     else asio::post(self->strand, [self, key, c = l.conn, reusable = out.reusable] { self->release(key, c, reusable); });
     if (out.retryable && attempt == 0 && idempotent(req.method())) {
       ++self->retries;
+      if (on_resend) on_resend(req);
       continue;
     }
     co_return std::move(out.result);

@@ -3,6 +3,7 @@
 // with connect/exchange timeouts, TLS with host name verification, and a conservative retry.
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -40,6 +41,11 @@ struct upstream_options {
   bool single_thread = false;
 };
 
+// Called on the request just before send() sends it again on a fresh connection: a resend is a new
+// attempt, and what must differ per attempt (OCPI's X-Request-ID) is the caller's business, not
+// this layer's. Only headers may change (the prepared body and Content-Length stay).
+using resend_hook = std::function<void(request&)>;
+
 class upstream_pool {
  public:
   // `origin_tls`: TLS per https origin ("https://host:port", as url::origin()) used when send()
@@ -54,9 +60,11 @@ class upstream_pool {
   // Content-Length). `timeout` bounds everything: waiting for a pooled connection, connect, TLS,
   // write and read. Callable from any executor/strand; never throws for network errors. A pooled
   // connection found dead before any response byte is retried once on a fresh connection, for
-  // GET/HEAD/PUT/DELETE/OPTIONS only. Connections are pooled per (origin, tls).
+  // GET/HEAD/PUT/DELETE/OPTIONS only, after `on_resend` (if any) renewed the request. Connections are
+  // pooled per (origin, tls).
   boost::asio::awaitable<upstream_result> send(const url& target, request req, std::chrono::milliseconds timeout,
-                                               std::shared_ptr<const client_tls> tls = nullptr);
+                                               std::shared_ptr<const client_tls> tls = nullptr,
+                                               resend_hook on_resend = {});
 
   void close_idle();  // closes pooled idle connections and stops the idle sweeper (thread-safe)
 

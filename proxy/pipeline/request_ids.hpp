@@ -55,7 +55,8 @@ trace_ids fromiop_response(const trace_ids& iop_request);
 // Command callback (either direction): new request id, the original command's correlation.
 trace_ids callback_outbound(std::string_view command_correlation);
 
-// Store-and-forward retry: new request id per attempt, the original legacy request's correlation.
+// Store-and-forward retry, and the pool's resend after a dead pooled connection (renew_request_id):
+// new request id per attempt, the original request's correlation.
 trace_ids retry_outbound(std::string_view original_correlation);
 
 // Proxy-initiated call (cache fill, registration): new request id, the triggering request's

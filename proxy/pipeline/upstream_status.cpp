@@ -137,6 +137,11 @@ caller_answer map_iop_answer_to_legacy(unsigned http_status, const parsed_envelo
                   env ? prefixed("IOP", env->status_code, env->status_message)
                       : "IOP answered HTTP " + std::to_string(http_status),
                   true);
+  // Never followed (redirect_note): a URL IOP published that sends us elsewhere is a configuration
+  // problem at IOP or in the bridge, not a blip a retry would fix.
+  if (http_status >= 300 && http_status < 400)
+    return answer(502, status::server_error,
+                  "IOP answered HTTP " + std::to_string(http_status) + " (redirect not followed)", false, true);
   if (!env) {
     if (http_status == 404 && is_get_object) return answer(404, status::client_error, "object not found at IOP");
     if (http_status >= 400 && http_status < 500)
@@ -176,6 +181,10 @@ caller_answer map_legacy_answer_to_iop(unsigned http_status, const parsed_envelo
                                                      : env->status_message);
     }
   }
+  if (http_status >= 300 && http_status < 400)
+    return answer(502, status::server_error,
+                  "legacy backend answered HTTP " + std::to_string(http_status) + " (redirect not followed)", false,
+                  true);
   if (!env) {
     if (http_status >= 200 && http_status < 300) return answer(502, status::server_error, "invalid answer from legacy backend", true);
     if (http_status >= 400 && http_status < 500)
@@ -194,6 +203,12 @@ caller_answer map_legacy_answer_to_iop(unsigned http_status, const parsed_envelo
   a.relay_data = in(code, 1000, 1999);
   a.transient = http_status >= 500;
   return a;
+}
+
+std::optional<std::string> redirect_note(unsigned http_status, std::string_view location) {
+  if (http_status < 300 || http_status >= 400) return std::nullopt;
+  return "HTTP " + std::to_string(http_status) + " redirect to " +
+         (location.empty() ? std::string("(no Location header)") : std::string(location)) + " not followed";
 }
 
 }  // namespace ocpi::proxy

@@ -43,4 +43,9 @@ caller_answer map_iop_answer_to_legacy(unsigned http_status, const parsed_envelo
 caller_answer map_legacy_answer_to_iop(unsigned http_status, const parsed_envelope* env, upstream_failure failure,
                                        bool is_authorize);
 
+// The bridge never follows a redirect: a peer's URL is used as published, and a request is not sent
+// somewhere the operator never configured. For a 3xx answer, the log text naming where the peer
+// wanted it to go ("HTTP 307 redirect to <Location> not followed"); nullopt for any other status.
+std::optional<std::string> redirect_note(unsigned http_status, std::string_view location);
+
 }  // namespace ocpi::proxy

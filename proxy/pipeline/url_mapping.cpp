@@ -122,6 +122,8 @@ std::optional<std::string> percent_decode(std::string_view text) {
 }
 
 std::string join_url(std::string_view base, std::span<const std::string_view> segments) {
+  // Nothing to append: the URL stays as published, trailing slash included (§1.2.4).
+  if (segments.empty()) return std::string(base);
   while (!base.empty() && base.back() == '/') base.remove_suffix(1);
   std::string out(base);
   for (auto s : segments) {

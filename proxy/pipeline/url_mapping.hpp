@@ -25,7 +25,8 @@ std::string percent_encode_segment(std::string_view segment);
 // %XX decoded (either hex case); `+` stays `+` (path semantics). nullopt on a broken escape.
 std::optional<std::string> percent_decode(std::string_view text);
 
-// `base` + "/" + encoded segments, exactly one `/` between parts whether or not `base` ends in one.
+// `base` + "/" + encoded segments, exactly one `/` between parts whether or not `base` ends in one;
+// without segments `base` unchanged (a published URL is used exactly as published, trailing `/` kept).
 std::string join_url(std::string_view base, std::span<const std::string_view> segments);
 std::string join_url(std::string_view base, std::initializer_list<std::string_view> segments);
 

@@ -144,12 +144,17 @@ boost::asio::awaitable<relay_outcome> relay_once(runtime& rt, const pending_comm
     req.set(http::field::authorization, authorization_value(legacy_token_out(rt, *index), false));
     tls = *index < rt.legacy_tls.size() ? rt.legacy_tls[*index] : nullptr;
   } else {
-    // IOP's response_url (C4): Base64 token and routing headers (§3.3.2 step 7).
+    // IOP's response_url (C4): Base64 token and routing headers (§3.3.2 step 7). Gireve 2.2.1 guide
+    // 2.1.3/2.1.6: "Every request shall be sent to IOP operator, using the headers-To", so OCPI-to
+    // is IOP as on every other request toward it; routing.directed_to = OWNER addresses the
+    // commanding eMSP (the OCPI-from of IOP's command) instead, as the bridge did before.
+    const party& iop = rt.cfg.mapping.iop;
+    const party to = rt.cfg.mapping.routing_directed_to == "OWNER" ? party_of_text(cmd.caller).value_or(iop) : iop;
     req.set(http::field::authorization, authorization_value(iop_token_out(rt), rt.cfg.iop.auth_encoding != "RAW"));
-    set_routing(req, party_of_text(cmd.executor).value_or(rt.cfg.mapping.iop), party_of_text(cmd.caller).value_or(rt.cfg.mapping.iop));
+    set_routing(req, party_of_text(cmd.executor).value_or(iop), to);
     tls = rt.iop_tls;
   }
-  auto res = co_await rt.upstream.send(*target, std::move(req), timeout, std::move(tls));
+  auto res = co_await rt.upstream.send(*target, std::move(req), timeout, std::move(tls), renew_request_id());
   if (!res.ok()) {
     out.why = std::string(to_string(res.fail)) + " " + res.detail;
     co_return out;
@@ -158,7 +163,9 @@ boost::asio::awaitable<relay_outcome> relay_once(runtime& rt, const pending_comm
   const auto env = parse_upstream_envelope(res.res.body());
   out.status_code = env ? env->status_code : 0;
   out.delivered = out.http < 300 && env && env->status_code >= 1000 && env->status_code < 2000;
-  if (!out.delivered) out.why = "HTTP " + std::to_string(out.http) + (env ? " OCPI " + std::to_string(env->status_code) : "");
+  if (!out.delivered)
+    out.why = redirect_note(res).value_or("HTTP " + std::to_string(out.http) +
+                                          (env ? " OCPI " + std::to_string(env->status_code) : ""));
   co_return out;
 }
 

@@ -13,6 +13,7 @@
 #include "proxy/pipeline/request_ids.hpp"
 #include "proxy/pipeline/token_codec.hpp"
 #include "proxy/router/bridge.hpp"
+#include "proxy/router/flow_support.hpp"
 #include "proxy/router/peers.hpp"
 
 namespace ocpi::proxy {
@@ -33,13 +34,14 @@ boost::asio::awaitable<std::optional<std::string>> get_body(runtime& rt, const s
   const auto ids = proxy_initiated();
   req.set(request_id_header, ids.request_id);
   req.set(correlation_id_header, ids.correlation_id);
-  auto res = co_await rt.upstream.send(*target, std::move(req), rt.cfg.bridge.upstream_timeout, std::move(tls));
+  auto res = co_await rt.upstream.send(*target, std::move(req), rt.cfg.bridge.upstream_timeout, std::move(tls),
+                                       renew_request_id());
   if (!res.ok()) {
     why = address + ": " + to_string(res.fail) + " " + res.detail;
     co_return std::nullopt;
   }
   if (res.res.result_int() != 200) {
-    why = address + ": HTTP " + std::to_string(res.res.result_int());
+    why = address + ": " + redirect_note(res).value_or("HTTP " + std::to_string(res.res.result_int()));
     co_return std::nullopt;
   }
   co_return std::move(res.res.body());

@@ -3,7 +3,6 @@
 #include <simdjson.h>
 
 #include <array>
-#include <cctype>
 #include <cstdlib>
 
 #include "proxy/net/http.hpp"
@@ -15,20 +14,6 @@ namespace ocpi::proxy {
 
 namespace {
 
-void encode_segment(std::string& out, std::string_view s) {
-  static constexpr char digits[] = "0123456789ABCDEF";
-  for (unsigned char c : s) {
-    const bool keep = std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '*';
-    if (keep) {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += digits[c >> 4];
-      out += digits[c & 15];
-    }
-  }
-}
-
 static_assert(body_padding >= simdjson::SIMDJSON_PADDING, "bodies read by the server must be parseable in place");
 
 simdjson::ondemand::parser& side_parser() {
@@ -39,17 +24,25 @@ simdjson::ondemand::parser& side_parser() {
 }  // namespace
 
 std::optional<url> endpoint_target(std::string_view endpoint, const std::vector<std::string>& segs, std::string_view query) {
-  std::string text(endpoint);
-  while (!text.empty() && text.back() == '/') text.pop_back();
-  for (const auto& s : segs) {
-    text += '/';
-    encode_segment(text, s);
-  }
+  // The URL a peer published is used as published: a trailing slash stays (FastAPI-style servers
+  // answer 307 to the form without it), segments go after exactly one '/' (join_url).
+  std::vector<std::string_view> parts(segs.begin(), segs.end());
+  std::string text = join_url(endpoint, parts);
   if (!query.empty()) {
     text += '?';
     text += query;
   }
   return parse_url(text);
+}
+
+resend_hook renew_request_id(std::optional<trace_ids>* sent) {
+  return [sent](request& req) {
+    const auto correlation = req.find(correlation_id_header);
+    auto ids = retry_outbound(correlation == req.end() ? std::string_view{} : std::string_view(correlation->value()));
+    req.set(request_id_header, ids.request_id);
+    req.set(correlation_id_header, ids.correlation_id);
+    if (sent) *sent = std::move(ids);
+  };
 }
 
 std::string forwarded_query(std::string_view target) {
@@ -127,12 +120,24 @@ upstream_failure failure_of(const upstream_result& up) {
   return upstream_failure::protocol;
 }
 
+}  // namespace
+
+std::optional<std::string> redirect_note(const upstream_result& up) {
+  if (!up.ok()) return std::nullopt;
+  const auto location = up.res.find(http::field::location);
+  return redirect_note(up.res.result_int(),
+                       location == up.res.end() ? std::string_view{} : std::string_view(location->value()));
+}
+
+namespace {
+
 // The decision of the pipeline's §1.6.4 tables, as a response; `data` goes along only when the
 // table says the upstream data is relayed (an acknowledgement toward 2.1.1 carries `{}`).
 response answer(exchange& ex, const upstream_result& up, const caller_answer& a, std::string_view data, bool toward_211) {
   if (up.ok()) ex.upstream_http = static_cast<int>(up.res.result_int());
   else ex.note = std::string("upstream ") + to_string(up.fail) + ": " + up.detail;
-  if (a.alert) ex.note = "alert: " + a.status_message;
+  // An alert leads the log note; what the hop noted (a redirect's target) stays after it.
+  if (a.alert) ex.note = "alert: " + a.status_message + (ex.note.empty() ? "" : "; " + ex.note);
   std::string_view body;
   if (a.relay_data) body = data.empty() && toward_211 ? std::string_view("{}") : data;
   return envelope_response(ex, a.http_status, a.status_code, a.status_message, body);
@@ -161,16 +166,12 @@ void relay_pagination(const response& upstream, response& out, std::string_view 
   if (auto it = upstream.find("X-Total-Count"); it != upstream.end()) out.set("X-Total-Count", it->value()), have_total = true;
   if (auto it = upstream.find("X-Limit"); it != upstream.end()) out.set("X-Limit", it->value()), have_limit = true;
   if (auto it = upstream.find(http::field::link); it != upstream.end()) {
-    const std::string_view link = it->value();
-    const auto open = link.find('<'), close = link.find('>');
-    if (open != std::string_view::npos && close != std::string_view::npos && close > open &&
-        link.find("next", close) != std::string_view::npos) {
-      const std::string_view next = link.substr(open + 1, close - open - 1);
-      const auto q = next.find('?');
-      // §1.7 rule 1: keep the upstream query byte for byte, replace everything before it.
-      std::string rewritten = "<" + std::string(caller_endpoint) + (q == std::string_view::npos ? "" : std::string(next.substr(q))) + ">; rel=\"next\"";
-      out.set(http::field::link, rewritten);
-    }
+    // §1.7 rule 1: the caller gets the bridge endpoint it used with the upstream's query byte for
+    // byte; the upstream's path (published with or without a trailing '/') is not compared to
+    // anything. Only the rel="next" link counts, wherever it stands among others.
+    const auto next = parse_next_link(it->value());
+    if (const auto rewritten = next ? rewrite_next_link(*next, caller_endpoint) : std::nullopt)
+      out.set(http::field::link, next_link_header(*rewritten));
   } else if (synthesise && !have_total && !have_limit) {
     // §1.7 rule 3: the legacy server sent no pagination headers.
     auto param = [&](std::string_view name) -> std::optional<std::size_t> {

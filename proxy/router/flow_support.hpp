@@ -20,6 +20,11 @@ using segments = std::vector<std::string>;
 // endpoint URL + '/'-joined percent-encoded segments (§1.2.4) + "?" query (if any).
 std::optional<url> endpoint_target(std::string_view endpoint, const std::vector<std::string>& segs,
                                    std::string_view query = {});
+// A resend_hook for upstream_pool::send: the resent request carries a new X-Request-ID and its
+// X-Correlation-ID unchanged (§1.5, every attempt that leaves the bridge); `sent`, when given, is
+// updated to the ids of that last attempt (the exchange log line's up_rid).
+resend_hook renew_request_id(std::optional<trace_ids>* sent = nullptr);
+
 // The request's raw query string (after '?'), "" when none.
 std::string query_string(const exchange& ex);
 // The request's query string filtered to the pagination/filter parameters (§1.2.4).
@@ -43,6 +48,9 @@ std::string owner_location_id(runtime& rt, std::string_view exposed);
 
 // A refused translation as the caller sees it.
 response refusal(exchange& ex, const error& err, bool toward_211);
+
+// redirect_note() of an upstream answer (its Location header), nullopt when it is no 3xx.
+std::optional<std::string> redirect_note(const upstream_result& up);
 
 // ToIOP: relays IOP's answer to the legacy caller (§1.6.4 first table, decided by the pipeline's
 // map_iop_answer_to_legacy); `data_211` is the down-converted data (empty for acknowledgements:

@@ -22,10 +22,11 @@ request make_request(exchange& ex, http::verb method, std::string body) {
 boost::asio::awaitable<hop_result> send(runtime& rt, exchange& ex, request req, const url& target,
                                         std::shared_ptr<const client_tls> tls, std::chrono::milliseconds timeout) {
   hop_result r;
-  r.up = co_await rt.upstream.send(target, std::move(req), timeout, std::move(tls));
+  r.up = co_await rt.upstream.send(target, std::move(req), timeout, std::move(tls), renew_request_id(&ex.upstream_ids));
   if (r.up.ok()) {
     ex.upstream_http = static_cast<int>(r.up.res.result_int());
     r.env = parse_upstream_envelope(r.up.res.body(), r.up.res.body().capacity());
+    if (auto redirect = redirect_note(r.up)) ex.note = std::move(*redirect);
   } else {
     ex.note = std::string("upstream ") + to_string(r.up.fail) + ": " + r.up.detail;
   }

@@ -10,6 +10,7 @@
 #include "proxy/pipeline/upstream_status.hpp"
 #include "proxy/router/discovery.hpp"
 #include "proxy/router/durability.hpp"
+#include "proxy/router/flow_support.hpp"
 #include "proxy/router/peers.hpp"
 
 namespace ocpi::proxy {
@@ -61,15 +62,18 @@ boost::asio::awaitable<peer_answer> call(runtime& rt, http::verb method, const s
     req.set(http::field::content_type, "application/json");
     req.body() = std::move(body);
   }
-  auto res = co_await rt.upstream.send(*target, std::move(req), rt.cfg.bridge.upstream_timeout, std::move(tls));
+  auto res = co_await rt.upstream.send(*target, std::move(req), rt.cfg.bridge.upstream_timeout, std::move(tls),
+                                       renew_request_id());
   if (!res.ok()) {
     out.why = address + ": " + to_string(res.fail) + " " + res.detail;
     co_return out;
   }
   const auto env = parse_upstream_envelope(res.res.body());
   if (!env || res.res.result_int() >= 300 || env->status_code != 1000) {
-    out.why = address + ": HTTP " + std::to_string(res.res.result_int()) +
-              (env ? " OCPI " + std::to_string(env->status_code) + " " + env->status_message : " (no OCPI envelope)");
+    out.why = address + ": " +
+              redirect_note(res).value_or("HTTP " + std::to_string(res.res.result_int()) +
+                                          (env ? " OCPI " + std::to_string(env->status_code) + " " + env->status_message
+                                               : " (no OCPI envelope)"));
     co_return out;
   }
   out.ok = true;

@@ -30,6 +30,7 @@ std::string queue_name(const party& from, std::string_view module) { return from
 // "upstream timeout: ..." / "HTTP 500" / "HTTP 200 OCPI 4000": what the operator sees per entry.
 std::string describe(const hop_result& hop) {
   if (!hop.up.ok()) return std::string("upstream ") + to_string(hop.up.fail) + ": " + hop.up.detail;
+  if (auto redirect = redirect_note(hop.up)) return *redirect;
   std::string out = "HTTP " + std::to_string(hop.up.res.result_int());
   if (hop.env)
     out += " OCPI " + std::to_string(hop.env->status_code) + " " + hop.env->status_message;
@@ -72,7 +73,8 @@ awaitable<hop_result> send_entry(runtime& rt, const outbound_entry& e) {
   const auto ids = toiop_outbound(e.correlation_id);
   req.set(request_id_header, ids.request_id);
   req.set(correlation_id_header, ids.correlation_id);
-  r.up = co_await rt.upstream.send(*target, std::move(req), rt.cfg.bridge.upstream_timeout, rt.iop_tls);
+  r.up = co_await rt.upstream.send(*target, std::move(req), rt.cfg.bridge.upstream_timeout, rt.iop_tls,
+                                   renew_request_id());
   if (r.up.ok()) r.env = parse_upstream_envelope(r.up.res.body());
   co_return r;
 }

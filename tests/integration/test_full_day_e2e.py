@@ -100,15 +100,14 @@ def register(sim, token, versions_url):
 
 
 def received(sim, method, path):
-    return [r for r in W.requests(sim) if r["method"] == method and r["path"] == path]
+    return W.matching(sim, method, path)
 
 
 until_ready = h.until_ready
 
 
 def bridge_log_lines(pattern, wait_s=5.0):
-    """The current bridge's log lines matching `pattern` (see harness.Proc.log_lines)."""
-    return W.bridge.log_lines(pattern, wait_s)
+    return W.bridge_log_lines(pattern, wait_s)
 
 
 def sigkill_and_restart(testcase):

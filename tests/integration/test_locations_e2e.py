@@ -197,6 +197,9 @@ class E_IopPullsCpoLocations(Base):
         # (filtered on the query: a cache warm-up pull of the bridge may also be in the log)
         legacy = W.wait_requests("cpo", "GET", "/ocpi/cpo/2.1.1/locations", where=lambda q: q["query"].get("limit") == "1")
         self.assertToLegacyHeaders(legacy[0], h.CPO["token_bridge_sends"])
+        # The CPO's URL as it published it (trailing '/' with World.trailing_slash), the query after it (issue 13).
+        self.assertEqual(legacy[0]["target"], ("/ocpi/cpo/2.1.1/locations/" if W.trailing_slash else
+                                               "/ocpi/cpo/2.1.1/locations") + "?limit=1")
 
         r2 = W.send("hub", "GET", nxt, headers=iop_to(h.CPO))
         self.assertOcpi(r2, 200, 1000, "following the rewritten link")
@@ -223,6 +226,8 @@ class F_EmspPullsLocations(Base):
 
         req = W.wait_requests("hub", "GET", "/ocpi/2.2.1/sender/locations", where=lambda q: q["query"] == {"limit": "2"})[0]
         self.assertToIopHeaders(req, h.EMSP)
+        self.assertEqual(req["target"], ("/ocpi/2.2.1/sender/locations/" if W.trailing_slash else
+                                         "/ocpi/2.2.1/sender/locations") + "?limit=2")
 
         r2 = W.send("emsp", "GET", nxt)
         self.assertOcpi(r2, 200, 1000, "following the rewritten link")
@@ -298,6 +303,51 @@ class G_Errors(Base):
             self.assertLess(time.monotonic() - t0, h.UPSTREAM_TIMEOUT_MS / 1000 + 5, "the bridge must time out by itself")
         if outcome == "QUEUED":  # the queued request is delivered once IOP is back (MAPPING §4.14)
             W.wait_requests("hub", "PUT", f"{HUB_RECEIVER}/BE/BEC/{location_id}", ok_only=True, timeout=15)
+
+    def _redirect_is_not_followed(self, sim, caller, url, headers, face):
+        """A peer answering 3xx: the caller gets HTTP 502 + 3000, the bridge's exchange line (with the
+        correlation id) names the redirect target, nothing is sent there (issue 13 defect 10)."""
+        W.fault(sim, "redirect", count=1)
+        r = W.send(caller, "GET", url, headers={**headers, "X-Correlation-ID": f"redirect-{sim}"})
+        self.assertOcpi(r, 502, 3000, f"{sim} answered 307")
+        self.assertIn("redirect not followed", r.body.get("status_message", ""), r)
+        got = W.matching(sim)
+        self.assertEqual([(x["fault"], x["status"]) for x in got], [("redirect", 307)], h.summary(got))
+        target = f"{W.scheme}://127.0.0.1:{W.ports[sim]}/moved{got[0]['target']}"
+        lines = W.bridge_log_lines(rf"exchange cid=redirect-{sim} .*face={face}")
+        self.assertEqual(len(lines), 1, lines)
+        self.assertIn(f"HTTP 307 redirect to {target} not followed", lines[0])
+        self.assertIn("http=502 ocpi=3000", lines[0])
+        self.assertNotIn("/moved", " ".join(x["target"] for x in W.requests(sim)[1:]))
+
+    def test_legacy_redirect_is_502_naming_the_target(self):
+        self._redirect_is_not_followed("cpo", "hub", f"{W.bridge_hub}/ocpi/2.2.1/cpo/locations?limit=1", iop_to(h.CPO), "hub")
+
+    def test_iop_redirect_is_502_naming_the_target(self):
+        self._redirect_is_not_followed("hub", "emsp", f"{W.bridge_legacy}/ocpi/cpo/2.1.1/locations?limit=1", {}, "legacy")
+
+    def test_resend_on_a_dead_pooled_connection_has_a_new_request_id(self):
+        """Issue 13 defect 4: the pool resends an idempotent request once when its pooled connection
+        turns out dead; every attempt leaving the bridge carries its own X-Request-ID, same X-Correlation-ID."""
+        loc = h.load("tv03_location_put.v211.json")
+        # A first PUT leaves a kept-alive connection to IOP in the bridge's pool.
+        self.assertOcpi(W.send("cpo", "PUT", f"{W.bridge_legacy}{CPO_PUSH}/BE/BEC/LOC1", body=loc), 200, 1000, "warm-up")
+        W.clear("hub")
+        W.fault("hub", "reset", count=1)  # the pooled connection dies under the next request
+        r = W.send("cpo", "PUT", f"{W.bridge_legacy}{CPO_PUSH}/BE/BEC/LOC1", body=loc,
+                   headers={"X-Correlation-ID": "resend-corr", "X-Request-ID": "resend-legacy-req"})
+        self.assertOcpi(r, 200, 1000, "PUT answered after the resend")
+        got = W.wait_requests("hub", "PUT", f"{HUB_RECEIVER}/BE/BEC/LOC1", count=2)
+        self.assertEqual([(x["fault"], x["status"]) for x in got], [("reset", 0), ("none", 200)], h.summary(got))
+        ids = [x["headers"]["x-request-id"] for x in got]
+        self.assertNotEqual(ids[0], ids[1], "the resend reused the X-Request-ID of the first attempt")
+        for i in ids:
+            self.assertRegex(i, h.UUID_RE)
+        self.assertEqual([x["headers"]["x-correlation-id"] for x in got], ["resend-corr", "resend-corr"])
+        # The exchange line names the id of the attempt that was answered.
+        lines = W.bridge_log_lines(r"exchange cid=resend-corr ")
+        self.assertEqual(len(lines), 1, lines)
+        self.assertIn(f"up_rid={ids[1]}", lines[0])
 
     def test_iop_http_500(self):
         self._upstream_failure("LOC-F500", "http500", 0, 502)

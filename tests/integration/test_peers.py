@@ -15,7 +15,8 @@ W = None
 
 def setUpModule():
     global W
-    W = h.World().start_sims_only()
+    # The documented defaults first; TrailingSlash switches the mode on at run time and back off.
+    W = h.World(trailing_slash=False).start_sims_only()
 
 
 def tearDownModule():
@@ -204,6 +205,59 @@ class LegacySim(unittest.TestCase):
         r = W.send("cpo", "GET", W.sim_url("hub") + "/ocpi/versions")
         self.assertEqual(r.request["headers"]["Authorization"], "Token " + h.CPO["token_legacy_sends"])
         self.assertEqual(r.status, 401)  # the hub wants Base64
+
+
+class TrailingSlash(unittest.TestCase):
+    """The FastAPI-like mode the bridge suites run with (issue 13 defect 2): module URLs published with a
+    trailing '/', 307 to the other form; and the `redirect` fault."""
+
+    def setUp(self):
+        W.clear_all()
+        for sim in ("hub", "cpo"):
+            W.admin(sim, "POST", "/_sim/config", {"trailing_slash": True})
+
+    def tearDown(self):
+        for sim in ("hub", "cpo"):
+            W.admin(sim, "POST", "/_sim/config", {"trailing_slash": False})
+
+    def test_published_with_slash(self):
+        r = hub("GET", "/ocpi/2.2.1", headers={"Authorization": "Token " + h.b64(h.IOP["token_bridge_sends"])})
+        eps = {(e["identifier"], e["role"]): e["url"] for e in r.json["data"]["endpoints"]}
+        self.assertEqual(eps[("locations", "SENDER")], W.sim_url("hub") + "/ocpi/2.2.1/sender/locations/")
+        self.assertEqual(eps[("credentials", "SENDER")], W.sim_url("hub") + "/ocpi/2.2.1/credentials/")
+        r = cpo("GET", "/ocpi/cpo/2.1.1")
+        urls = {e["identifier"]: e["url"] for e in r.json["data"]["endpoints"]}
+        self.assertEqual(urls["locations"], W.sim_url("cpo") + "/ocpi/cpo/2.1.1/locations/")
+        # Links keep the published form.
+        r = hub("GET", "/ocpi/2.2.1/sender/locations/?limit=1")
+        self.assertEqual(r.status, 200)
+        self.assertTrue(h.parse_link_next(r.headers["link"]).startswith(W.sim_url("hub") + "/ocpi/2.2.1/sender/locations/?"))
+
+    def test_307_to_the_other_form(self):
+        # http.client does not follow redirects: the 307 itself is what the caller sees.
+        r = cpo("GET", "/ocpi/cpo/2.1.1/locations?offset=0&limit=5")
+        self.assertEqual(r.status, 307)
+        host = W.sim_url("cpo").split("://")[1]
+        self.assertEqual(r.headers["location"], f"{W.scheme}://{host}/ocpi/cpo/2.1.1/locations/?offset=0&limit=5")
+        self.assertEqual(cpo("GET", "/ocpi/cpo/2.1.1/locations/?offset=0&limit=5").status, 200)
+        # Below a module URL the form without the slash is the right one.
+        r = cpo("GET", "/ocpi/cpo/2.1.1/locations/LOC1/")
+        self.assertEqual((r.status, r.headers["location"]), (307, f"{W.scheme}://{host}/ocpi/cpo/2.1.1/locations/LOC1"))
+        self.assertEqual(cpo("GET", "/ocpi/cpo/2.1.1/locations/LOC1").status, 200)
+        r = hub("POST", "/ocpi/2.2.1/receiver/cdrs", body={})
+        self.assertEqual(r.status, 307)
+        self.assertEqual([x["status"] for x in W.requests("hub")], [307])
+        # Versions and version details are no module URLs: both forms answer.
+        self.assertEqual(cpo("GET", "/ocpi/cpo/2.1.1").status, 200)
+
+    def test_redirect_fault(self):
+        W.fault("hub", "redirect", count=1)
+        r = hub("GET", "/ocpi/2.2.1/sender/locations/?limit=1")
+        host = W.sim_url("hub").split("://")[1]
+        self.assertEqual((r.status, r.headers["location"]),
+                         (307, f"{W.scheme}://{host}/moved/ocpi/2.2.1/sender/locations/?limit=1"))
+        self.assertEqual(W.requests("hub")[0]["fault"], "redirect")
+        self.assertEqual(hub("GET", "/ocpi/2.2.1/sender/locations/?limit=1").status, 200)
 
 
 if __name__ == "__main__":

@@ -118,7 +118,7 @@ class Registration(unittest.TestCase):
         r = W.send("hub", "GET", "/ocpi/2.2.1/cpo/locations", headers={"OCPI-to-country-code": h.CPO["country_code"],
                                                                        "OCPI-to-party-id": h.CPO["party_id"]})
         self.assertEqual(r.status, 200, r)
-        pulls = [x for x in W.requests("cpo") if x["path"] == "/ocpi/cpo/2.1.1/locations"]
+        pulls = [x for x in W.requests("cpo") if x["path"].rstrip("/") == "/ocpi/cpo/2.1.1/locations"]
         self.assertEqual(pulls[0]["headers"]["authorization"], "Token " + h.CPO["token_bridge_sends"])
 
     def test_6_get_credentials_returns_the_current_ones(self):
@@ -144,7 +144,7 @@ class Registration(unittest.TestCase):
         code, out, err = W.bridge_admin("register", "iop", "--versions-url", W.sim_url("hub") + "/ocpi/versions",
                                         "--token", h.IOP["token_bridge_sends"])
         self.assertEqual(code, 0, err)
-        posts = [x for x in W.requests("hub") if x["method"] == "POST" and x["path"] == "/ocpi/2.2.1/credentials"]
+        posts = [x for x in W.requests("hub") if x["method"] == "POST" and x["path"].rstrip("/") == "/ocpi/2.2.1/credentials"]
         self.assertEqual(len(posts), 1)
         sent = posts[0]["body"]
         self.assertEqual(len(sent["token"]), 43)

@@ -18,6 +18,7 @@ W = None
 CPO, EMSP, IOP = h.CPO, h.EMSP, h.IOP
 TO_CPO = {"OCPI-to-country-code": CPO["country_code"], "OCPI-to-party-id": CPO["party_id"]}
 TO_EMSP = {"OCPI-to-country-code": EMSP["country_code"], "OCPI-to-party-id": EMSP["party_id"]}
+FROM_TNM = {"OCPI-from-country-code": "DE", "OCPI-from-party-id": "TNM"}  # an eMSP behind IOP
 
 TOKEN_211 = {"uid": "TOK1", "type": "OTHER", "auth_id": "FR-EMP-C00001", "visual_number": "1234",
              "issuer": "Example eMSP", "valid": True, "whitelist": "ALLOWED", "language": "fr",
@@ -39,7 +40,7 @@ def tearDownModule():
 
 
 def received(sim, method, path):
-    return [r for r in W.requests(sim) if r["method"] == method and r["path"] == path]
+    return W.matching(sim, method, path)
 
 
 class Tokens(unittest.TestCase):
@@ -208,8 +209,9 @@ class Commands(unittest.TestCase):
         iop_result_url = W.sim_url("hub") + "/ocpi/2.2.1/sender/commands/START_SESSION/g-778"
         cmd = {"response_url": iop_result_url, "token": TOKEN_221, "location_id": "LOC1", "evse_uid": "3256",
                "connector_id": "1", "authorization_reference": "GIR-AUTH-42"}
+        # As IOP relays it: OCPI-from is the eMSP that sent the command (DE*TNM), not IOP.
         r = W.send("hub", "POST", "/ocpi/2.2.1/cpo/commands/START_SESSION",
-                   headers={**TO_CPO, "X-Correlation-ID": "c-0012"}, body=cmd)
+                   headers={**TO_CPO, **FROM_TNM, "X-Correlation-ID": "c-0012"}, body=cmd)
         self.assertEqual((r.status, r.body["status_code"]), (200, 1000), r)
         self.assertEqual(r.body["data"], {"result": "ACCEPTED", "timeout": 120})  # TV-12(a)
         got = received("cpo", "POST", "/ocpi/cpo/2.1.1/commands/START_SESSION")
@@ -232,7 +234,9 @@ class Commands(unittest.TestCase):
         hdr = got[0]["headers"]
         self.assertEqual(hdr["authorization"], "Token " + h.b64(IOP["token_bridge_sends"]))
         self.assertEqual((hdr["ocpi-from-country-code"], hdr["ocpi-from-party-id"]), (CPO["country_code"], CPO["party_id"]))
+        # Gireve 2.2.1 2.1.3/2.1.6: every request goes to the IOP operator (issue 13 defect 3).
         self.assertEqual((hdr["ocpi-to-country-code"], hdr["ocpi-to-party-id"]), (IOP["country_code"], IOP["party_id"]))
+        self.assertEqual(got[0]["status"], 200)
         self.assertEqual(hdr["x-correlation-id"], "c-0012")
 
     def test_c3_cancel_reservation_is_not_supported_by_a_211_cpo(self):
@@ -240,6 +244,30 @@ class Commands(unittest.TestCase):
                    body={"response_url": W.sim_url("hub") + "/ocpi/2.2.1/sender/commands/x/1", "reservation_id": "42"})
         self.assertEqual(r.body["data"], {"result": "NOT_SUPPORTED", "timeout": 0}, r)
         self.assertEqual(received("cpo", "POST", "/ocpi/cpo/2.1.1/commands/CANCEL_RESERVATION"), [])
+
+
+class CommandResultsDirectedToOwner(unittest.TestCase):
+    """routing.directed_to = OWNER keeps the behaviour before issue 13: the result POSTed to IOP's
+    response_url is addressed to the eMSP that sent the command. Its own bridge and simulators."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.W = h.World(mapping={"routing.directed_to": "OWNER"}).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.W.stop()
+
+    def test_c4_result_to_the_commanding_emsp(self):
+        w = self.W
+        url = w.sim_url("hub") + "/ocpi/2.2.1/sender/commands/START_SESSION/owner-1"
+        cmd = {"response_url": url, "token": TOKEN_221, "location_id": "LOC1", "evse_uid": "3256", "connector_id": "1"}
+        r = w.send("hub", "POST", "/ocpi/2.2.1/cpo/commands/START_SESSION", headers={**TO_CPO, **FROM_TNM}, body=cmd)
+        self.assertEqual((r.status, r.body["status_code"]), (200, 1000), r)
+        callback = w.wait_requests("cpo", "POST", "/ocpi/cpo/2.1.1/commands/START_SESSION")[0]["body"]["response_url"]
+        r = w.send("cpo", "POST", callback, body={"result": "ACCEPTED"})
+        got = w.wait_requests("hub", "POST", "/ocpi/2.2.1/sender/commands/START_SESSION/owner-1")[0]
+        self.assertEqual((got["headers"]["ocpi-to-country-code"], got["headers"]["ocpi-to-party-id"]), ("DE", "TNM"))
 
 
 if __name__ == "__main__":

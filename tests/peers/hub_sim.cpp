@@ -45,6 +45,13 @@ class hub_sim final : public sim_server {
     return c.public_url.empty() ? self_base() : c.public_url;
   }
 
+  // /ocpi/2.2.1/{sender,receiver}/{module}/... and /ocpi/2.2.1/credentials.
+  std::size_t module_depth(const std::vector<std::string>& segs) const override {
+    if (segs.size() < 3 || segs[0] != "ocpi" || segs[1] != "2.2.1") return 0;
+    if (segs[2] == "credentials") return 3;
+    return segs.size() >= 4 && (segs[2] == "sender" || segs[2] == "receiver") ? 4 : 0;
+  }
+
   bool is_configuration(const std::string& path) const override {
     return path == "/ocpi/versions" || path == "/ocpi/2.2.1" || path == "/ocpi/2.2.1/" || path.rfind("/ocpi/2.2.1/credentials", 0) == 0;
   }
@@ -75,6 +82,7 @@ class hub_sim final : public sim_server {
     if (b.contains("bridge_versions_url")) cfg_.bridge_versions_url = b["bridge_versions_url"].get<std::string>();
     if (b.contains("page_limit")) cfg_.page_limit = b["page_limit"].get<std::size_t>();
     if (b.contains("command_timeout")) cfg_.command_timeout = b["command_timeout"].get<int>();
+    if (b.contains("trailing_slash")) trailing_slash_ = b["trailing_slash"].get<bool>();
     if (b.contains("known_tokens") && b["known_tokens"].is_array())
       known_tokens_ = b["known_tokens"].get<std::vector<json>>();
     if (b.contains("seed_locations") && b["seed_locations"].is_array()) seed_ = b["seed_locations"].get<std::vector<json>>();
@@ -82,7 +90,8 @@ class hub_sim final : public sim_server {
     json store = b.value("dump_store", false) ? store_.dump() : json(nullptr);
     return json_response(200, {{"token_accepted", cfg_.token_accepted}, {"token_to_bridge", cfg_.token_to_bridge},
                                 {"bridge_versions_url", cfg_.bridge_versions_url}, {"page_limit", cfg_.page_limit},
-                                {"seed_locations", seed_.size()}, {"store", store}});
+                                {"seed_locations", seed_.size()}, {"trailing_slash", trailing_slash_.load()},
+                                {"store", store}});
   }
 
   static response from_result(const op_result& r) { return ocpi_response(r.http, r.code, r.message, r.data); }
@@ -123,10 +132,11 @@ class hub_sim final : public sim_server {
 
   json details() const {
     const auto b = base();
-    json eps = json::array({{{"identifier", "credentials"}, {"role", "SENDER"}, {"url", b + "/ocpi/2.2.1/credentials"}}});
+    json eps = json::array(
+        {{{"identifier", "credentials"}, {"role", "SENDER"}, {"url", published(b + "/ocpi/2.2.1/credentials")}}});
     for (auto m : modules) {
-      eps.push_back({{"identifier", m}, {"role", "SENDER"}, {"url", b + "/ocpi/2.2.1/sender/" + m}});
-      eps.push_back({{"identifier", m}, {"role", "RECEIVER"}, {"url", b + "/ocpi/2.2.1/receiver/" + m}});
+      eps.push_back({{"identifier", m}, {"role", "SENDER"}, {"url", published(b + "/ocpi/2.2.1/sender/" + m)}});
+      eps.push_back({{"identifier", m}, {"role", "RECEIVER"}, {"url", published(b + "/ocpi/2.2.1/receiver/" + m)}});
     }
     return {{"version", "2.2.1"}, {"endpoints", eps}};
   }
@@ -220,7 +230,7 @@ class hub_sim final : public sim_server {
       if (module == "tokens" && rest.empty() && get) {
         auto p = paginate({}, q, c.page_limit);
         auto res = ocpi_response(200, 1000, "Success", p.items);
-        add_pagination_headers(res, p, base() + "/ocpi/2.2.1/sender/" + module);
+        add_pagination_headers(res, p, published(base() + "/ocpi/2.2.1/sender/" + module));
         return res;
       }
       if (module == "tokens" && rest.size() == 2 && rest[1] == "authorize" && verb == "POST") {
@@ -299,7 +309,7 @@ class hub_sim final : public sim_server {
     });
     auto p = paginate(objects, q, c.page_limit);
     auto res = ocpi_response(200, 1000, "Success", p.items);
-    add_pagination_headers(res, p, base() + "/ocpi/2.2.1/sender/" + module);
+    add_pagination_headers(res, p, published(base() + "/ocpi/2.2.1/sender/" + module));
     return res;
   }
 
@@ -315,7 +325,7 @@ class hub_sim final : public sim_server {
     if (rest.empty()) {
       auto p = paginate(objects, q, c.page_limit);
       auto res = ocpi_response(200, 1000, "Success", p.items);
-      add_pagination_headers(res, p, base() + "/ocpi/2.2.1/sender/locations");
+      add_pagination_headers(res, p, published(base() + "/ocpi/2.2.1/sender/locations"));
       return res;
     }
     if (rest.size() > 3) return ocpi_response(404, 2000, "unknown route");
@@ -363,7 +373,7 @@ int main(int argc, char** argv) try {
   if (a.has("--help")) {
     std::cout << "ocpi-hub-sim --port N --token-accepted T --token-to-bridge T --bridge-versions-url URL\n"
                  "             --country FR --party 107 --page-limit 100 --seed-locations FILE\n"
-                 "             [--tls-cert PEM --tls-key PEM] [--ca-file PEM] [--public-url URL]\n";
+                 "             [--tls-cert PEM --tls-key PEM] [--ca-file PEM] [--public-url URL] [--trailing-slash]\n";
     return 0;
   }
   server_options o;
@@ -381,6 +391,7 @@ int main(int argc, char** argv) try {
   c.page_limit = static_cast<std::size_t>(a.get_int("--page-limit", 100));
   c.public_url = a.get("--public-url");
   hub_sim sim(o, c, load_seed(a.get("--seed-locations")));
+  sim.set_trailing_slash(a.has("--trailing-slash"));
   sim.run();
   return 0;
 } catch (const std::exception& e) {

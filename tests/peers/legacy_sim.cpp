@@ -45,6 +45,11 @@ class legacy_sim final : public sim_server {
   }
   bool is_cpo() const { return seg_ == "cpo"; }
 
+  // /ocpi/{cpo|emsp}/2.1.1/{module}/...
+  std::size_t module_depth(const std::vector<std::string>& segs) const override {
+    return segs.size() >= 4 && segs[0] == "ocpi" && segs[1] == seg_ && segs[2] == "2.1.1" ? 4 : 0;
+  }
+
   bool is_configuration(const std::string& path) const override {
     const std::string p = "/ocpi/" + seg_;
     return path == p + "/versions" || path == p + "/2.1.1" || path == p + "/2.1.1/" || path.rfind(p + "/2.1.1/credentials", 0) == 0;
@@ -71,12 +76,14 @@ class legacy_sim final : public sim_server {
     if (b.contains("bridge_versions_url")) cfg_.bridge_versions_url = b["bridge_versions_url"].get<std::string>();
     if (b.contains("page_limit")) cfg_.page_limit = b["page_limit"].get<std::size_t>();
     if (b.contains("pagination_headers")) cfg_.pagination_headers = b["pagination_headers"].get<bool>();
+    if (b.contains("trailing_slash")) trailing_slash_ = b["trailing_slash"].get<bool>();
     if (b.contains("seed_locations") && b["seed_locations"].is_array()) seed_ = b["seed_locations"].get<std::vector<json>>();
     config_module_seeds(b);
     json store = b.value("dump_store", false) ? store_.dump() : json(nullptr);
     return json_response(200, {{"role", cfg_.role}, {"token_accepted", cfg_.token_accepted}, {"token_to_bridge", cfg_.token_to_bridge},
                                 {"bridge_versions_url", cfg_.bridge_versions_url}, {"page_limit", cfg_.page_limit},
-                                {"pagination_headers", cfg_.pagination_headers}, {"seed_locations", seed_.size()}, {"store", store}});
+                                {"pagination_headers", cfg_.pagination_headers}, {"seed_locations", seed_.size()},
+                                {"trailing_slash", trailing_slash_.load()}, {"store", store}});
   }
 
   // 2.1.1 acknowledgements carry "data": {} (what Gireve 2.1.1 clients were built against).
@@ -150,7 +157,7 @@ class legacy_sim final : public sim_server {
     for (auto m : {"credentials", "locations", "tokens", "sessions", "cdrs", "commands", "tariffs"}) {
       if (std::string(m) == "tariffs" && !is_cpo() && !cfg().with_tariffs)
         continue;  // like Gireve's 2.1.1 eMSP example
-      eps.push_back({{"identifier", m}, {"url", base() + "/2.1.1/" + m + "/"}});
+      eps.push_back({{"identifier", m}, {"url", published(base() + "/2.1.1/" + m)}});
     }
     return {{"version", "2.1.1"}, {"endpoints", eps}};
   }
@@ -211,7 +218,7 @@ class legacy_sim final : public sim_server {
   response paged(const std::vector<json>& all, const query_list& q, const legacy_config& c, const std::string& module) {
     auto p = paginate(all, q, c.page_limit);
     auto res = ocpi_response(200, 1000, "Success", p.items);
-    if (c.pagination_headers) add_pagination_headers(res, p, base() + "/2.1.1/" + module);
+    if (c.pagination_headers) add_pagination_headers(res, p, published(base() + "/2.1.1/" + module));
     return res;
   }
 
@@ -255,7 +262,7 @@ int main(int argc, char** argv) try {
     std::cout
         << "ocpi-legacy-sim --port N --role CPO|EMSP --country CC --party PID --token-accepted T --token-to-bridge T\n"
            "                --bridge-versions-url URL --seed-locations FILE --page-limit N [--no-pagination-headers] "
-           "[--with-tariffs]\n"
+           "[--with-tariffs] [--trailing-slash]\n"
            "                [--tls-cert PEM --tls-key PEM] [--ca-file PEM] [--business-name NAME] [--public-url URL]\n";
     return 0;
   }
@@ -294,6 +301,7 @@ int main(int argc, char** argv) try {
     seed = j.get<std::vector<json>>();
   }
   legacy_sim sim(o, c, std::move(seed));
+  sim.set_trailing_slash(a.has("--trailing-slash"));
   sim.run();
   return 0;
 } catch (const std::exception& e) {

@@ -664,6 +664,21 @@ reply sim_server::dispatch(const request& req) {
   entry["body"] = body_value(req.body(), is_json);
   entry["body_is_json"] = is_json;
 
+  reply r;
+  // Before faults and routes, as a framework redirects before the application sees the request.
+  if (auto location = slash_redirect(req, path, qpos == std::string::npos ? "" : target.substr(qpos))) {
+    r.res = response{http::status::temporary_redirect, 11};
+    r.res.set(http::field::location, *location);
+    r.res.set(http::field::content_type, "application/json");
+    r.res.body() = "null";
+    entry["fault"] = "none";
+    entry["status"] = 307;
+    std::lock_guard lk(log_mu_);
+    log_.push_back(entry);
+    std::cerr << opt_.name << ": " << req.method_string() << " " << target << " -> 307 " << *location << std::endl;
+    return r;
+  }
+
   std::string mode = "none";
   long delay = 0;
   if (!is_configuration(path)) {
@@ -686,7 +701,6 @@ reply sim_server::dispatch(const request& req) {
       if (e["seq"] == seq) e["status"] = status;
   };
 
-  reply r;
   if (mode == "timeout") {
     std::this_thread::sleep_for(std::chrono::milliseconds(delay > 0 ? delay : 60000));
     set_status(0);
@@ -701,6 +715,11 @@ reply sim_server::dispatch(const request& req) {
     r.res.set(http::field::content_type, "text/html");
     r.res.body() = "<html><body>502 Bad Gateway</body></html>\n";
     set_status(200);
+  } else if (mode == "redirect") {
+    // A peer that moved: HTTP 307 to the same target below /moved (a client must not follow it silently).
+    r.res = response{http::status::temporary_redirect, 11};
+    r.res.set(http::field::location, scheme() + "://" + header(req, "Host") + "/moved" + target);
+    set_status(307);
   } else if (mode == "http500") {
     r.res = response{http::status::internal_server_error, 11};
     r.res.set(http::field::content_type, "text/plain");
@@ -715,6 +734,24 @@ reply sim_server::dispatch(const request& req) {
   std::cerr << opt_.name << ": " << req.method_string() << " " << target << " -> "
             << (r.act == reply::action::respond ? std::to_string(r.res.result_int()) : mode) << std::endl;
   return r;
+}
+
+std::optional<std::string> sim_server::slash_redirect(const request& req, const std::string& path,
+                                                      const std::string& query) const {
+  if (!trailing_slash_ || path.empty()) return std::nullopt;
+  const auto segs = split_path(path);
+  const std::size_t depth = module_depth(segs);
+  if (depth == 0) return std::nullopt;
+  const bool slash = path.back() == '/';
+  std::string other;
+  if (segs.size() == depth && !slash)
+    other = path + "/";
+  else if (segs.size() > depth && slash)
+    other = path.substr(0, path.find_last_not_of('/') + 1);
+  else
+    return std::nullopt;
+  // Absolute, built from the Host header as FastAPI/Starlette do; the query goes along.
+  return scheme() + "://" + header(req, "Host") + other + query;
 }
 
 response sim_server::admin(const request& req, const std::string& path) {
@@ -736,8 +773,8 @@ response sim_server::admin(const request& req, const std::string& path) {
     if (verb == http::verb::post) {
       auto mode = parsed.value("mode", std::string("none"));
       if (mode != "none" && mode != "http500" && mode != "garbage" && mode != "timeout" && mode != "slow" &&
-          mode != "reset" && mode != "bad_header")
-        return json_response(400, {{"error", "mode must be none|http500|garbage|timeout|slow|reset|bad_header"}});
+          mode != "reset" && mode != "redirect" && mode != "bad_header")
+        return json_response(400, {{"error", "mode must be none|http500|garbage|timeout|slow|reset|redirect|bad_header"}});
       fault_mode_ = mode;
       fault_count_ = parsed.value("count", 1L);
       fault_delay_ms_ = parsed.value("delay_ms", 0L);

@@ -131,6 +131,7 @@ class sim_server {
  public:
   explicit sim_server(server_options opt);
   virtual ~sim_server() = default;
+  void set_trailing_slash(bool on) { trailing_slash_ = on; }
   // Binds, prints "LISTENING <port>" (flushed), serves forever.
   void run();
 
@@ -148,12 +149,23 @@ class sim_server {
   virtual std::string authorization_for(const std::string& token) const = 0;  // "Token ..." as the version wants
   virtual json own_credentials() const = 0;                                 // what it POSTs
   virtual void registered(const std::string& token_to_bridge, const std::string& bridge_versions_url) = 0;
+  // Segments of the module URL `segs` lies under (4 for /ocpi/2.2.1/sender/locations/...), 0 when
+  // it is no module path. Used by the trailing-slash mode below.
+  virtual std::size_t module_depth(const std::vector<std::string>& segs) const = 0;
+  // Trailing-slash mode (--trailing-slash, /_sim/config "trailing_slash"), like a FastAPI server with
+  // routes declared as ".../locations/": module URLs are published with a trailing '/', a request on
+  // a module URL without it, or on a path below one with a trailing '/', gets HTTP 307 to the other form.
+  std::atomic<bool> trailing_slash_{false};
+  // `url` + "/" in trailing-slash mode: how a module URL is published (details, Link headers).
+  std::string published(std::string url) const { return trailing_slash_ ? url + "/" : url; }
   std::string scheme() const { return opt_.tls_cert.empty() ? "http" : "https"; }
   std::string self_base() const;  // scheme://127.0.0.1:port
   server_options opt_;
 
  private:
   reply dispatch(const request& req);
+  std::optional<std::string> slash_redirect(const request& req, const std::string& path,
+                                            const std::string& query) const;
   response admin(const request& req, const std::string& path);
   response admin_send(const json& body);
   response admin_register(const json& body);

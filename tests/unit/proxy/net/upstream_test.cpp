@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <thread>
+#include <vector>
 
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -16,7 +17,9 @@ using asio::ip::tcp;
 
 namespace {
 
-enum class mode { answer, silent, slow };
+// drop_reused: the first connection answers its first request, then reads the second and closes
+// without answering (a pooled connection the peer dropped while the bridge still held it).
+enum class mode { answer, silent, slow, drop_reused };
 
 // Accepts connections on 127.0.0.1:0 and answers every request with "<n>:<target>" where n counts
 // accepted connections (so the response shows which connection carried it).
@@ -26,11 +29,13 @@ struct tiny_server {
   mode how = mode::answer;
   int accepted = 0;
   int requests = 0;
+  std::vector<std::string> request_ids, correlation_ids;  // X-Request-ID / X-Correlation-ID, in order
 
   tiny_server(asio::io_context& c, mode m) : ioc(c), how(m) {
     asio::co_spawn(ioc, accept_loop(), asio::detached);
   }
   std::uint16_t port() const { return acceptor.local_endpoint().port(); }
+  int served_on_first = 0;
 
   asio::awaitable<void> accept_loop() {
     for (;;) {
@@ -48,6 +53,9 @@ struct tiny_server {
       auto [ec, n] = co_await http::async_read(stream, buffer, req, no_throw);
       if (ec) co_return;
       ++requests;
+      request_ids.emplace_back(req["X-Request-ID"]);
+      correlation_ids.emplace_back(req["X-Correlation-ID"]);
+      if (how == mode::drop_reused && id == 1 && ++served_on_first > 1) co_return;  // closes, no answer
       if (how == mode::silent) {
         asio::steady_timer never(stream.get_executor(), std::chrono::seconds(10));
         co_await never.async_wait(no_throw);
@@ -162,6 +170,47 @@ TEST_CASE("upstream: a connection the peer closed is not reused, even for POST")
     CHECK(r2.res.body().rfind("2:/b", 0) == 0);
   });
   CHECK(peer.accepted == 2);
+}
+
+TEST_CASE(
+    "upstream: the resend after a dead pooled connection is renewed by on_resend (issue 13: one X-Request-ID per "
+    "attempt)") {
+  asio::io_context ioc;
+  tiny_server peer(ioc, mode::drop_reused);
+  upstream_pool pool(ioc.get_executor(), quick());
+  int renewals = 0;
+  run_test(ioc, [&]() -> asio::awaitable<void> {
+    auto warm =
+        co_await pool.send(local(peer.port(), "/warm"), request{http::verb::get, "/", 11}, std::chrono::seconds(5));
+    REQUIRE(warm.ok());
+    request put{http::verb::put, "/", 11, "{}"};
+    put.set("X-Request-ID", "attempt-1");
+    put.set("X-Correlation-ID", "corr-1");
+    auto r = co_await pool.send(local(peer.port(), "/put"), put, std::chrono::seconds(5), nullptr, [&](request& again) {
+      again.set("X-Request-ID", "attempt-" + std::to_string(2 + renewals++));
+    });
+    REQUIRE(r.ok());
+    CHECK(r.res.body().rfind("2:/put", 0) == 0);  // answered on a fresh connection
+  });
+  CHECK(renewals == 1);
+  CHECK(pool.stats().retries == 1);
+  CHECK(peer.request_ids == std::vector<std::string>{"", "attempt-1", "attempt-2"});
+  CHECK(peer.correlation_ids == std::vector<std::string>{"", "corr-1", "corr-1"});
+}
+
+TEST_CASE("upstream: without on_resend the resend is the same request") {
+  asio::io_context ioc;
+  tiny_server peer(ioc, mode::drop_reused);
+  upstream_pool pool(ioc.get_executor(), quick());
+  run_test(ioc, [&]() -> asio::awaitable<void> {
+    REQUIRE(
+        (co_await pool.send(local(peer.port(), "/warm"), request{http::verb::get, "/", 11}, std::chrono::seconds(5)))
+            .ok());
+    request get{http::verb::get, "/", 11};
+    get.set("X-Request-ID", "only");
+    CHECK((co_await pool.send(local(peer.port(), "/again"), get, std::chrono::seconds(5))).ok());
+  });
+  CHECK(peer.request_ids == std::vector<std::string>{"", "only", "only"});
 }
 
 TEST_CASE("upstream: a connect deadline expiring as the connection completes leaves no handler on a freed frame") {

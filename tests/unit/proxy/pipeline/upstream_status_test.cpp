@@ -233,3 +233,22 @@ TEST_CASE("TV-22 1.6.4 pipeline legacy answers seen by IOP (FromIOP)") {
     CHECK(fromiop(200, R"({"status_code":4001})").status_code == 3000);
   }
 }
+
+TEST_CASE("1.6.4 pipeline a redirect is never followed: 502/3000, alert, not transient (issue 13 defect 10)") {
+  for (unsigned http : {301u, 302u, 307u, 308u}) {
+    CAPTURE(http);
+    for (std::string_view body : {std::string_view{}, std::string_view{R"({"status_code":1000})"}}) {
+      const auto t = toiop(http, body);
+      CHECK((t.http_status == 502 && t.status_code == 3000 && t.alert && !t.transient && !t.relay_data));
+      CHECK(t.status_message == "IOP answered HTTP " + std::to_string(http) + " (redirect not followed)");
+      const auto f = fromiop(http, body);
+      CHECK((f.http_status == 502 && f.status_code == 3000 && f.alert && !f.transient && !f.relay_data));
+      CHECK(f.status_message == "legacy backend answered HTTP " + std::to_string(http) + " (redirect not followed)");
+    }
+  }
+  CHECK(redirect_note(307, "https://cpo.example.com/ocpi/cpo/2.1.1/locations/?limit=5") ==
+        "HTTP 307 redirect to https://cpo.example.com/ocpi/cpo/2.1.1/locations/?limit=5 not followed");
+  CHECK(redirect_note(302, "") == "HTTP 302 redirect to (no Location header) not followed");
+  CHECK_FALSE(redirect_note(200, "https://x/"));
+  CHECK_FALSE(redirect_note(404, "https://x/"));
+}

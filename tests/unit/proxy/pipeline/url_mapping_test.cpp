@@ -15,6 +15,9 @@ TEST_CASE("1.2.4 pipeline join_url: exactly one slash, every segment percent-enc
         "https://cpo.example.com/ocpi/cpo/2.1.1/locations/LOC1");
   CHECK(join_url("https://x/a//", {"b"}) == "https://x/a/b");
   CHECK(join_url("https://x/a", {}) == "https://x/a");
+  // Nothing appended: the published URL as published, its trailing slash included (issue 13).
+  CHECK(join_url("https://cpo.example.com/ocpi/cpo/2.1.1/locations/", {}) ==
+        "https://cpo.example.com/ocpi/cpo/2.1.1/locations/");
   CHECK(join_url("https://x/a", {"FR*CPO*E1", "a/b?c#d%e f", "~._-"}) == "https://x/a/FR*CPO*E1/a%2Fb%3Fc%23d%25e%20f/~._-");
   CHECK(percent_encode_segment("\xC3\xA9") == "%C3%A9");
 }

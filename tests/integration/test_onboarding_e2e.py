@@ -5,7 +5,8 @@ data directory with NO static token anywhere in its configuration, the operator 
 the way the spec orders it: versions, then version details, then POST credentials. Both orders:
 
 - IopFirst: IOP registers first (README step 3), then the legacy CPO and the legacy eMSP;
-- LegacyFirst: the legacy CPO registers first, then IOP (with the eMSP's `modules` narrowed).
+- LegacyFirst: the legacy CPO registers first, then IOP (with the eMSP's `modules` narrowed);
+- BridgeCallsCpoFirst: the bridge registers with the legacy CPO (`admin register`), then IOP.
 
 IOP (Gireve) reads the bridge's version details only at registration (guide §3.4: no credentials
 update), so the details the hub simulator read *before its POST* must already list every endpoint it
@@ -103,9 +104,24 @@ class Onboarding:
         self.assertEqual(self.W.send("hub", "GET", "/ocpi/versions").status, 401)
         self.assertEqual(self.W.send("cpo", "GET", "/ocpi/emsp/versions").status, 401)
 
+    def bridge_registers_with_cpo(self):
+        """README step 4, a backend that wants to be called first: the operator runs `ocpi-bridge admin
+        register` with the backend's token A; the backend, the credentials receiver, reads the bridge's
+        versions and details with the token the bridge POSTs before it answers."""
+        code, out, err = self.W.bridge_admin("register", CPO_CONNECTION, "--versions-url",
+                                             self.W.sim_url("cpo") + "/ocpi/cpo/versions",
+                                             "--token", h.CPO["token_bridge_sends"])
+        self.assertEqual(code, 0, f"admin register {CPO_CONNECTION}: {out} {err}")
+        seen = self.W.admin("cpo", "GET", "/_sim/registration").json
+        self.assertEqual(seen["as"], "receiver", seen)
+        self.seen["cpo"] = seen
+
     def test_1_peers_register_in_order(self):
         for sim in self.ORDER:
-            self.onboard(sim, {"hub": "iop", "cpo": CPO_CONNECTION}[sim])
+            if sim == "bridge->cpo":
+                self.bridge_registers_with_cpo()
+            else:
+                self.onboard(sim, {"hub": "iop", "cpo": CPO_CONNECTION}[sim])
         # What IOP read during Register FromIOP, before its POST: every endpoint the configured roles
         # serve, whatever had registered on the other side by then.
         hub = directory_221(self.seen["hub"])
@@ -198,6 +214,11 @@ class LegacyFirst(Onboarding, unittest.TestCase):
     """The legacy CPO registers while IOP is unknown; the eMSP is configured without tariffs."""
     ORDER = ("cpo", "hub")
     EMSP_MODULES = ["locations", "sessions", "cdrs", "tokens", "commands"]
+
+
+class BridgeCallsCpoFirst(Onboarding, unittest.TestCase):
+    """The bridge registers with the legacy CPO (`admin register`), then IOP registers."""
+    ORDER = ("bridge->cpo", "hub")
 
 
 if __name__ == "__main__":

@@ -1,19 +1,28 @@
 #!/usr/bin/env python3
-"""Runs the bridge on its embedded defaults between the bundled simulated peers and shows a whole
-roaming day crossing it, one line per message each side sent or received: Locations and Tariffs
-both ways, a Token, a real-time authorization, a remote START_SESSION with its asynchronous result,
-Session updates, STOP_SESSION and the CDR — legacy CPO FR*CPO -> hub, then hub -> legacy eMSP FR*EMP.
+"""Runs the bridge between the bundled simulated peers, onboards them from zero the way README
+"Onboarding" tells an operator (a token A per peer from `ocpi-bridge admin token-a`, each peer
+registers: versions, version details, POST credentials), then shows a whole roaming day crossing it,
+one line per message each side sent or received: Locations and Tariffs both ways, a Token, a
+real-time authorization, a remote START_SESSION with its asynchronous result, Session updates,
+STOP_SESSION and the CDR — legacy CPO FR*CPO -> hub, then hub -> legacy eMSP FR*EMP.
+The bridge runs on its embedded defaults with a fresh data directory and no static token (a
+configuration file never inherits the embedded default's tokens).
 Usage: demo.py BUILD_DIR [--serve]  (see scripts/demo.sh)."""
 import json
+import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 
 build = sys.argv[1] if len(sys.argv) > 1 else "build/release"
 serve = "--serve" in sys.argv
 procs = []
+# A fresh data directory per run (removed at exit): onboarding starts from zero every time.
+workdir = tempfile.mkdtemp(prefix="ocpi-demo-")
 PORTS = {"hub": 9221, "cpo": 9211, "emsp": 9212}  # the simulators' default ports (embedded configuration)
 TO_CPO = {"OCPI-to-country-code": "FR", "OCPI-to-party-id": "CPO"}
 # IOP forwards a CPO's messages to an eMSP with that CPO in OCPI-from (Gireve 2.2.1 routing).
@@ -124,6 +133,38 @@ def callback_of(sim, command_path):
     return [r for r in admin(sim, "/_sim/requests") if r["path"].endswith(command_path)][-1]["body"]["response_url"]
 
 
+def operator_token_a(config, connection):
+    """`ocpi-bridge admin --config CONFIG token-a CONNECTION`: the token A and versions URL to hand out."""
+    cmd = [f"{build}/ocpi-bridge", "admin", "--config", config, "token-a", connection]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=30, check=True).stdout
+    lines = dict(line.split(" ", 1) for line in out.strip().splitlines())
+    print(f"  operator  ocpi-bridge admin token-a {connection}\n"
+          f"            -> TOKEN_A {lines['TOKEN_A'][:8]}... VERSIONS_URL {lines['VERSIONS_URL']}")
+    return lines["TOKEN_A"], lines["VERSIONS_URL"]
+
+
+def peer_registers(sim, token_a, versions_url):
+    """`sim` registers as the credentials Sender; prints what it read before its POST and the answer."""
+    r = admin(sim, "/_sim/register", {"token_a": token_a, "versions_url": versions_url})
+    seen = r.get("seen") or {}
+    endpoints = (seen.get("details") or {}).get("endpoints", [])
+    listed = ", ".join(e["identifier"] + (f" {e['role']}" if "role" in e else "") for e in endpoints)
+    answer = r.get("body") or {}
+    print(f"  {sim:>4} -> bridge  GET {short_url(versions_url)}, GET {short_url(seen.get('details_url', '?'))}:\n"
+          f"  {'':>4}            {len(endpoints)} endpoints: {listed}\n"
+          f"  {sim:>4} -> bridge  POST credentials -> HTTP {r.get('status')} OCPI {answer.get('status_code')}"
+          f" (the bridge fetched {sim}'s endpoints; {sim} now uses the token it got back)")
+    if answer.get("status_code") != 1000:
+        raise SystemExit(f"{sim} could not register: {r}")
+
+
+def onboard(config):
+    print("\n== 0. onboarding from zero (README \"Onboarding\"): the operator hands out a token A per peer, each registers")
+    for sim, connection in (("hub", "iop"), ("cpo", "FR*CPO"), ("emsp", "FR*EMP")):
+        peer_registers(sim, *operator_token_a(config, connection))
+    received()
+
+
 def step(title, *calls):
     print(f"\n== {title}")
     results = [send(*c) for c in calls]
@@ -132,14 +173,17 @@ def step(title, *calls):
 
 
 def main():
-    print("Starting the simulated peers and the bridge (embedded default configuration):")
+    # A configuration that only names the data directory: embedded defaults, no token.
+    config = os.path.join(workdir, "bridge.toml")
+    with open(config, "w") as f:
+        f.write(f'[bridge]\ndata_dir = "{workdir}/data"\n')
+    print(f"Starting the simulated peers and the bridge (embedded defaults, no static token, state in {workdir}/data):")
     start("hub-sim", [f"{build}/tests/peers/ocpi-hub-sim"], 1)
     start("cpo-sim", [f"{build}/tests/peers/ocpi-legacy-sim", "--role", "CPO"], 1)
     start("emsp-sim", [f"{build}/tests/peers/ocpi-legacy-sim", "--role", "EMSP", "--with-tariffs"], 1)
-    start("bridge", [f"{build}/ocpi-bridge"], 2)
-    time.sleep(2.5)  # endpoint discovery (MAPPING §1.2.2)
-    received()
+    start("bridge", [f"{build}/ocpi-bridge", "run", "--config", config], 3)
     print("\n(cpo/emsp: the legacy OCPI 2.1.1 backends; hub: the OCPI 2.2.1 IOP simulator)")
+    onboard(config)
 
     location = json.load(open("tests/data/peers/legacy_cpo_seed_locations.v211.json"))[0]
     evse = location["evses"][0]["uid"]
@@ -256,3 +300,4 @@ finally:
             p.wait(timeout=10)
         except subprocess.TimeoutExpired:
             p.kill()
+    shutil.rmtree(workdir, ignore_errors=True)

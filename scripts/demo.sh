@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Builds the bridge and the bundled simulated peers, starts them on 127.0.0.1 on the bridge's
-# embedded default configuration, and drives a whole roaming day across the bridge, printing one
-# line per message each side sent or received:
+# Builds the bridge and the bundled simulated peers, starts them on 127.0.0.1 (the bridge on its
+# embedded defaults, a fresh data directory, no static token), onboards the peers from zero as
+# README "Onboarding" says (0.: a token A per peer from `ocpi-bridge admin token-a`, each peer
+# registers), and drives a whole roaming day across the bridge, printing one line per message each
+# side sent or received:
 #   1.-9.   legacy 2.1.1 CPO -> 2.2.1 hub: Location and Tariff, a pull, the eMSP's Token, a real-time
 #           authorization, remote START_SESSION and its result, Session PUT/PATCHes, STOP_SESSION, the CDR;
 #   10.-15. hub -> legacy 2.1.1 eMSP: Location and Tariff, authorization at the eMSP, START_SESSION through

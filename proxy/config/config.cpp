@@ -12,6 +12,7 @@
 
 #include "ocpi/embedded_config.hpp"
 #include "proxy/net/url.hpp"
+#include "proxy/pipeline/endpoints.hpp"
 
 namespace ocpi::proxy {
 
@@ -173,6 +174,27 @@ void read_iop(const toml::table& t, bridge_config& c) {
   r.finish();
 }
 
+// [[legacy]] modules = ["locations", ...]: a non-empty subset of the bridged modules, each once.
+void read_modules(table_reader& r, std::vector<std::string>& out) {
+  const auto* n = r.get("modules");
+  if (!n) return;
+  const auto* arr = n->as_array();
+  if (!arr) fail(r.path("modules"), "expected an array of module identifiers");
+  std::vector<std::string> modules;
+  for (std::size_t i = 0; i < arr->size(); ++i) {
+    const std::string at = r.path("modules") + "[" + std::to_string(i) + "]";
+    const auto* v = arr->get(i)->as_string();
+    if (!v) fail(at, "expected a string");
+    if (!is_bridged_module(v->get()))
+      fail(at, "expected one of locations, tariffs, sessions, cdrs, tokens, commands, got '" + v->get() + "'");
+    for (const auto& m : modules)
+      if (m == v->get()) fail(at, "'" + m + "' listed twice");
+    modules.push_back(v->get());
+  }
+  if (modules.empty()) fail(r.path("modules"), "must list at least one module (leave the key out for all of them)");
+  out = std::move(modules);
+}
+
 legacy_config read_legacy(const toml::table& t, const std::string& path) {
   table_reader r(t, path);
   // token/accepts_token are optional: without them the connection is set up by a credentials
@@ -194,6 +216,7 @@ legacy_config read_legacy(const toml::table& t, const std::string& path) {
   r.text("versions_url", l.versions_url);
   r.text("token", l.token);
   r.text("accepts_token", l.accepts_token);
+  read_modules(r, l.modules);
   read_upstream_tls(r, l.tls);
   r.text("client_cert_file", l.tls.client_cert_file);
   r.text("client_key_file", l.tls.client_key_file);

@@ -54,6 +54,10 @@ struct legacy_config {
   std::string token;
   std::string accepts_token;
   tls_client_files tls;
+  // `modules`: what the bridge publishes to IOP for this party (MAPPING §2.2), all six business
+  // modules unless narrowed (e.g. an eMSP without a tariffs receiver). Configured because IOP reads
+  // the bridge's details once, at its registration, possibly before this backend registered.
+  std::vector<std::string> modules{"locations", "tariffs", "sessions", "cdrs", "tokens", "commands"};
 };
 
 struct bridge_settings {

@@ -13,7 +13,7 @@ namespace {
 
 using nlohmann::json;
 
-// The seven modules both versions share, in the order the bridge publishes them (TV-02(b)).
+// In the order the bridge publishes them (TV-02(b)).
 constexpr std::array<std::string_view, 6> business_modules{"locations", "tariffs", "sessions",
                                                           "cdrs",      "tokens",  "commands"};
 
@@ -156,21 +156,26 @@ std::optional<endpoint_ref> iop_endpoint_for(party_role legacy_role, std::string
   return std::nullopt;
 }
 
+std::span<const std::string_view> bridged_modules() noexcept { return business_modules; }
+
+bool is_bridged_module(std::string_view module) noexcept {
+  for (const auto m : business_modules)
+    if (m == module) return true;
+  return false;
+}
+
 std::vector<published_endpoint> published_221_endpoints(std::string_view public_base,
-                                                        std::span<const legacy_modules> legacy,
-                                                        const iop_directory& iop) {
+                                                        std::span<const legacy_modules> legacy) {
   std::vector<published_endpoint> out;
   out.push_back({"credentials", interface_role::sender, join_url(public_base, {"ocpi", "2.2.1", "credentials"})});
   for (const party_role role : {party_role::cpo, party_role::emsp}) {
     for (const auto module : business_modules) {
-      bool exposed = false;
+      bool configured = false;
       for (const auto& l : legacy)
         if (l.role == role)
-          for (const auto& m : l.modules) exposed = exposed || m == module;
-      if (!exposed) continue;
-      // A legacy CPO's command results go to IOP's response_url: nothing to find in the directory.
-      const auto needs = iop_endpoint_for(role, module);
-      if (needs && !iop.find(needs->identifier, needs->role)) continue;
+          for (const auto& m : l.modules) configured = configured || m == module;
+      if (!configured) continue;
+      // A legacy eMSP's command results arrive on the bridge's callbacks (§3.3.2).
       const bool callbacks = role == party_role::emsp && module == "commands";
       out.push_back({std::string(module), *bridge_role_for(role, module),
                      callbacks ? join_url(public_base, {"ocpi", "2.2.1", "callbacks"})
@@ -180,18 +185,13 @@ std::vector<published_endpoint> published_221_endpoints(std::string_view public_
   return out;
 }
 
-std::vector<published_endpoint> published_211_endpoints(std::string_view public_base, party_role legacy_role,
-                                                        const iop_directory& iop) {
+std::vector<published_endpoint> published_211_endpoints(std::string_view public_base, party_role legacy_role) {
   const std::string prefix = face_prefix(legacy_role);
   std::vector<published_endpoint> out;
   out.push_back({"credentials", interface_role::sender, join_url(public_base, {"ocpi", prefix, "2.1.1", "credentials"})});
-  for (const auto module : business_modules) {
-    // "Every module IOP publishes for the opposite side" (§2.2), including the command callback
-    // side that iop_endpoint_for() does not need for a legacy CPO.
-    const auto served = bridge_role_for(legacy_role, module);
-    if (!served || !iop.find(module, opposite(*served))) continue;
-    out.push_back({std::string(module), *served, join_url(public_base, {"ocpi", prefix, "2.1.1", module})});
-  }
+  for (const auto module : business_modules)
+    out.push_back({std::string(module), *bridge_role_for(legacy_role, module),
+                   join_url(public_base, {"ocpi", prefix, "2.1.1", module})});
   return out;
 }
 

@@ -94,8 +94,19 @@ std::optional<endpoint_ref> iop_endpoint_for(party_role legacy_role, std::string
                                              bool unitary_token_get = false) noexcept;
 
 // -- What the bridge publishes (§1.2.3, §2.2) ------------------------------------------------
+//
+// From the configuration, never from what discovery found so far: IOP reads the 2.2.1 details
+// during Register FromIOP, possibly before any legacy backend registered, and re-reads them only
+// at its next registration (Gireve 2.2.1 guide §3.4); a legacy backend may likewise register
+// before IOP does. A request that then reaches a module the other side turns out not to offer is
+// refused with an OCPI error naming it (proxy/router/flow_support, module_not_offered()).
 
-// The modules one legacy connection exposes (identifiers from its 2.1.1 version details).
+// The six business modules both versions share, in the order the bridge publishes them.
+std::span<const std::string_view> bridged_modules() noexcept;
+bool is_bridged_module(std::string_view module) noexcept;
+
+// The modules one configured legacy connection has the bridge publish for it (`[[legacy]]`
+// `modules`, all of bridged_modules() by default).
 struct legacy_modules {
   party_role role = party_role::cpo;
   std::vector<std::string> modules;
@@ -108,17 +119,16 @@ struct published_endpoint {
 };
 
 // The bridge's 2.2.1 version details endpoints (TV-02(b)): credentials, then per configured role
-// the modules some legacy connection of that role exposes and for which IOP publishes what the
-// bridge must call. `public_base` is the bridge's external base URL ("https://proxy.example.com").
+// the union of the modules its legacy connections are configured with, with the role of the
+// interface the bridge serves for them (a legacy eMSP's commands: SENDER at the callbacks URL).
+// `public_base` is the bridge's external base URL ("https://proxy.example.com").
 std::vector<published_endpoint> published_221_endpoints(std::string_view public_base,
-                                                        std::span<const legacy_modules> legacy,
-                                                        const iop_directory& iop);
+                                                        std::span<const legacy_modules> legacy);
 
 // The 2.1.1 details shown to legacy parties of `legacy_role` (eMSP interfaces for legacy CPOs under
 // /ocpi/emsp/2.1.1, CPO interfaces for legacy eMSPs under /ocpi/cpo/2.1.1): credentials plus every
-// module IOP publishes for the opposite side.
-std::vector<published_endpoint> published_211_endpoints(std::string_view public_base, party_role legacy_role,
-                                                        const iop_directory& iop);
+// module the bridge serves for that role.
+std::vector<published_endpoint> published_211_endpoints(std::string_view public_base, party_role legacy_role);
 
 // The bridge's versions URL and details URL on a face (§1.2.3). `legacy_role` selects the 2.1.1
 // face; it is ignored for 2.2.1.

@@ -77,14 +77,21 @@ const module_flows* flows_of(std::string_view module) {
 awaitable<response> route_hub(runtime& rt, exchange& ex, const segments& seg) {
   const std::string registered = iop_token_in(rt);
   const std::vector<std::string> token_a = rt.state.registration_tokens(iop_connection);
+  const std::string in_flight = rt.in_flight_token(std::string(iop_connection));
   std::vector<std::string_view> known{registered};
   known.insert(known.end(), token_a.begin(), token_a.end());
+  known.push_back(in_flight);  // last; empty never matches
   const auto match = match_authorization(ex.header("Authorization"), known, true);
   if (!match) co_return unauthorized(ex);
-  const bool with_token_a = match->index > 0;
+  const bool with_in_flight = match->index == known.size() - 1;
+  const bool with_token_a = match->index > 0 && !with_in_flight;
   const bool configuration = seg.size() >= 2 && seg[0] == "ocpi" &&
                              ((seg.size() == 2 && seg[1] == "versions") || (seg[1] == "2.2.1" && configuration_route(seg, 1)));
   if (with_token_a && !configuration) co_return unauthorized(ex);  // token A opens the handshake only
+  // The token B of the bridge's own POST in flight: the peer's reading of versions and details only.
+  if (with_in_flight && !(ex.in.req.method() == http::verb::get && seg.size() == 2 && seg[0] == "ocpi" &&
+                          (seg[1] == "versions" || seg[1] == "2.2.1")))
+    co_return unauthorized(ex);
   const auto method = ex.in.req.method();
   if (seg.size() == 2 && is(seg, {"ocpi", "versions"}) && method == http::verb::get) co_return co_await versions_221(rt, ex);
   if (seg.size() == 2 && is(seg, {"ocpi", "2.2.1"}) && method == http::verb::get) co_return co_await details_221(rt, ex);
@@ -114,11 +121,23 @@ awaitable<response> route_legacy(runtime& rt, exchange& ex, const segments& seg)
       tokens.push_back(std::move(t));
       owner.push_back(i);
     }
+  // Last: the token B of a POST the bridge has in flight to a backend (runtime::in_flight_token).
+  const std::size_t in_flight_from = tokens.size();
+  for (std::size_t i = 0; i < rt.cfg.legacy.size(); ++i)
+    if (auto t = rt.in_flight_token(legacy_connection(rt, i)); !t.empty()) {
+      tokens.push_back(std::move(t));
+      owner.push_back(i);
+    }
   const std::vector<std::string_view> known(tokens.begin(), tokens.end());
   const auto match = match_authorization(ex.header("Authorization"), known, false);
   if (!match) co_return unauthorized(ex);
   const std::size_t index = owner[match->index];
-  const bool with_token_a = match->index >= registered_count;
+  const bool with_in_flight = match->index >= in_flight_from;
+  const bool with_token_a = match->index >= registered_count && !with_in_flight;
+  // The in-flight token B: the backend's reading of versions and details only.
+  if (with_in_flight && !(ex.in.req.method() == http::verb::get && seg.size() == 3 && seg[0] == "ocpi" &&
+                          (seg[2] == "versions" || seg[2] == "2.1.1")))
+    co_return unauthorized(ex);
   const legacy_config& caller = rt.cfg.legacy[index];
   ex.legacy = &caller;
   // C4: the callback URL the bridge put in a command's response_url (§3.3.2).

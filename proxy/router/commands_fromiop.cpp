@@ -73,7 +73,7 @@ route_result commands_to_legacy_cpo(runtime& rt, exchange& ex, const segments& r
   // A 2.1.1 CPO has no CANCEL_RESERVATION: the bridge answers for it (§3.3.3).
   if (t.suppressed) co_return finish(envelope_response(ex, 200, status::success, "Success", R"({"result":"NOT_SUPPORTED","timeout":0})"));
   const auto endpoint = rt.dirs.legacy(rt.legacy_index(*cpo), "commands");
-  if (!endpoint) co_return finish(envelope_response(ex, 404, status::client_error, "module not offered by the legacy backend"));
+  if (!endpoint) co_return finish(legacy_endpoint_missing(rt, ex, *cpo, "commands"));
 
   pending_command cmd;
   cmd.id = new_credentials_token();

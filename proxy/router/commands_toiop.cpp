@@ -56,9 +56,7 @@ route_result commands_from_legacy_emsp(runtime& rt, exchange& ex, const legacy_c
     co_return envelope_response(ex, 200, status::success, "Success", R"({"result":"NOT_SUPPORTED"})");
   }
   const auto endpoint = rt.dirs.iop("commands", "RECEIVER");
-  if (!endpoint)
-    co_return rt.dirs.iop_known() ? envelope_response(ex, 200, status::client_error, "module not offered by IOP", "{}")
-                                  : envelope_response(ex, 503, status::server_error, "IOP endpoints not discovered yet", "{}");
+  if (!endpoint) co_return iop_endpoint_missing(rt, ex, "commands", "RECEIVER");
   std::string& body = ex.in.req.body();
   const auto original_url = string_member(body, "response_url");
   const party target_cpo = command_target(rt, body);

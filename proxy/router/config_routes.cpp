@@ -1,7 +1,8 @@
 // Versions and version details on both faces (MAPPING §2.2). What is published comes from the
-// pipeline's publication rules (proxy/pipeline/endpoints): only the modules the bridge actually
-// bridges *and* the other side offers — announcing an endpoint that cannot be served would make a
-// peer send traffic into an error.
+// pipeline's publication rules (proxy/pipeline/endpoints): the modules the configured legacy roles
+// serve, from the start. Peers read these details when they register and seldom again (Gireve:
+// only at registration), so they cannot wait for the other side's discovery; a call that reaches
+// a module the other side does not offer gets an OCPI error naming it (module_not_offered()).
 #include "proxy/router/routes.hpp"
 
 namespace ocpi::proxy {
@@ -24,13 +25,8 @@ route_result versions_221(runtime& rt, exchange& ex) {
 route_result details_221(runtime& rt, exchange& ex) {
   ex.route = "version details 2.2.1";
   std::vector<legacy_modules> legacy;
-  for (std::size_t i = 0; i < rt.cfg.legacy.size(); ++i) {
-    legacy_modules m{.role = rt.cfg.legacy[i].party.role, .modules = {}};
-    if (auto dir = rt.dirs.legacy_all(i))
-      for (const auto& [identifier, url] : dir->urls) m.modules.push_back(identifier);
-    legacy.push_back(std::move(m));
-  }
-  const auto eps = published_221_endpoints(rt.hub_base, legacy, rt.dirs.iop_all().value_or(iop_directory{}));
+  for (const auto& l : rt.cfg.legacy) legacy.push_back({.role = l.party.role, .modules = l.modules});
+  const auto eps = published_221_endpoints(rt.hub_base, legacy);
   co_return envelope_response(ex, 200, status::success, "Success", details_data_json(version::v2_2_1, eps));
 }
 
@@ -43,8 +39,7 @@ route_result versions_211(runtime& rt, exchange& ex, std::string_view face_role)
 
 route_result details_211(runtime& rt, exchange& ex, std::string_view face_role) {
   ex.route = "version details 2.1.1";
-  const auto eps =
-      published_211_endpoints(rt.legacy_base, legacy_role_of_face(face_role), rt.dirs.iop_all().value_or(iop_directory{}));
+  const auto eps = published_211_endpoints(rt.legacy_base, legacy_role_of_face(face_role));
   co_return envelope_response(ex, 200, status::success, "Success", details_data_json(version::v2_1_1, eps));
 }
 

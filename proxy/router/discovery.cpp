@@ -72,6 +72,31 @@ boost::asio::awaitable<discovery<Directory>> fetch(runtime& rt, const std::strin
   co_return out;
 }
 
+// The bridge publishes what the configuration says (MAPPING §2.2), so what a peer lacks shows up
+// only when a call needs it (3003): say it once per discovery, where an operator looks first.
+void warn_unoffered(const runtime& rt, const iop_directory& dir) {
+  std::string missing;
+  for (const auto& l : rt.cfg.legacy)
+    for (const auto& m : l.modules)
+      if (const auto need = iop_endpoint_for(l.party.role, m); need && !dir.find(need->identifier, need->role)) {
+        const std::string entry = std::string(need->identifier) + " " + std::string(to_string(need->role));
+        if (missing.find(entry) == std::string::npos) missing += (missing.empty() ? "" : ", ") + entry;
+      }
+  if (!missing.empty())
+    spdlog::warn("discovery: IOP does not offer {}: legacy calls that need them get OCPI 3003", missing);
+}
+
+void warn_unoffered(const runtime& rt, std::size_t index, const legacy_directory& dir) {
+  const auto& l = rt.cfg.legacy[index];
+  std::string missing;
+  for (const auto& m : l.modules)
+    if (!dir.find(m)) missing += (missing.empty() ? "" : ", ") + m;
+  if (!missing.empty())
+    spdlog::warn("discovery: legacy {} does not offer {}, published to IOP for it: IOP's calls get OCPI 3003 "
+                 "(narrow legacy modules to stop publishing them)",
+                 l.party.id.emi3(), missing);
+}
+
 boost::asio::awaitable<bool> discover_iop(runtime& rt) {
   const std::string token = iop_token_out(rt);
   if (token.empty()) co_return true;  // not registered: nothing to discover until a handshake
@@ -104,16 +129,20 @@ boost::asio::awaitable<bool> discover_legacy(runtime& rt, std::size_t i) {
 boost::asio::awaitable<discovery<iop_directory>> fetch_iop_directory(runtime& rt, const std::string& versions_url,
                                                                      const std::string& token) {
   const std::string auth = authorization_value(token, rt.cfg.iop.auth_encoding != "RAW");
-  co_return co_await fetch<iop_directory>(rt, versions_url, auth, rt.iop_tls, version::v2_2_1,
-                                          [](std::string_view b) { return parse_details_221(b); });
+  auto d = co_await fetch<iop_directory>(rt, versions_url, auth, rt.iop_tls, version::v2_2_1,
+                                         [](std::string_view b) { return parse_details_221(b); });
+  if (d.ok()) warn_unoffered(rt, d.directory);
+  co_return d;
 }
 
 boost::asio::awaitable<discovery<legacy_directory>> fetch_legacy_directory(runtime& rt, std::size_t index,
                                                                            const std::string& versions_url,
                                                                            const std::string& token) {
   auto tls = index < rt.legacy_tls.size() ? rt.legacy_tls[index] : nullptr;
-  co_return co_await fetch<legacy_directory>(rt, versions_url, authorization_value(token, false), std::move(tls),
-                                             version::v2_1_1, [](std::string_view b) { return parse_details_211(b); });
+  auto d = co_await fetch<legacy_directory>(rt, versions_url, authorization_value(token, false), std::move(tls),
+                                            version::v2_1_1, [](std::string_view b) { return parse_details_211(b); });
+  if (d.ok()) warn_unoffered(rt, index, d.directory);
+  co_return d;
 }
 
 boost::asio::awaitable<void> bridge::discovery_loop(std::chrono::milliseconds retry) {

@@ -218,7 +218,7 @@ std::optional<url> iop_url(runtime& rt, exchange& ex, std::string_view module, s
                            const segments& segs, std::string_view query, response& refused) {
   const auto endpoint = rt.dirs.iop(module, role);
   if (!endpoint) {
-    refused = iop_endpoint_missing(rt, ex);
+    refused = iop_endpoint_missing(rt, ex, module, role);
     return std::nullopt;
   }
   auto target = endpoint_target(*endpoint, segs, query);
@@ -232,8 +232,7 @@ std::optional<url> legacy_url(runtime& rt, exchange& ex, const legacy_config& le
                               const segments& segs, std::string_view query, response& refused) {
   const auto endpoint = rt.dirs.legacy(rt.legacy_index(legacy), module);
   if (!endpoint) {
-    refused =
-        to_iop(rt, ex, envelope_response(ex, 404, status::client_error, "module not offered by the legacy backend"));
+    refused = to_iop(rt, ex, legacy_endpoint_missing(rt, ex, legacy, module));
     return std::nullopt;
   }
   auto target = endpoint_target(*endpoint, segs, query);
@@ -274,10 +273,34 @@ std::optional<url> iop_receiver_url(runtime& rt, exchange& ex, const legacy_part
   return iop_url(rt, ex, module, "RECEIVER", rest, {}, refused);
 }
 
-response iop_endpoint_missing(runtime& rt, exchange& ex) {
+// Both faces publish every module the configured roles serve (MAPPING §2.2), so a call can reach a
+// module the peer behind it does not offer. The request addresses a resource the bridge published
+// and reached the OCPI layer, where OCPI 2.1.1/2.2.1 forbid an HTTP error status: HTTP 200 with
+// 3003 ("expected endpoints missing between parties"), which both versions define; the caller did
+// nothing wrong, so no 2xxx. A peer not discovered yet (not registered, or discovery pending) is a
+// passing state: 503 + 3000, as for IOP since §5 (callers and tests retry on it).
+response iop_endpoint_missing(runtime& rt, exchange& ex, std::string_view module, std::string_view role) {
+  const auto& iop = rt.cfg.mapping.iop;
+  const std::string peer = "IOP " + iop.country_code + "/" + iop.party_id;
+  const std::string endpoint = std::string(module) + " " + std::string(role);
   return rt.dirs.iop_known()
-             ? envelope_response(ex, 200, status::client_error, "module not offered by IOP", "{}")
-             : envelope_response(ex, 503, status::server_error, "IOP endpoints not discovered yet", "{}");
+             ? envelope_response(ex, 200, status::no_matching_endpoints,
+                                 peer + " does not offer " + endpoint + " (not in its 2.2.1 version details)", "{}")
+             : envelope_response(ex, 503, status::server_error,
+                                 "IOP endpoints not discovered yet: " + peer + " has not registered, " + endpoint +
+                                     " unknown",
+                                 "{}");
+}
+
+response legacy_endpoint_missing(runtime& rt, exchange& ex, const legacy_config& legacy, std::string_view module) {
+  const std::string peer =
+      std::string("legacy ") + (legacy.party.role == party_role::cpo ? "CPO " : "eMSP ") + legacy.party.id.emi3();
+  return rt.dirs.legacy_known(rt.legacy_index(legacy))
+             ? envelope_response(ex, 200, status::no_matching_endpoints,
+                                 peer + " does not offer " + std::string(module) + " (not in its 2.1.1 version details)")
+             : envelope_response(ex, 503, status::server_error,
+                                 "endpoints of " + peer + " not discovered yet (not registered): " + std::string(module) +
+                                     " unknown");
 }
 
 void set_routing(http::fields& h, const party& from, const party& to) {

@@ -74,15 +74,19 @@ const legacy_config* fromiop_party(runtime& rt, exchange& ex, party_role role, r
 // FromIOP: `res` with answer_routing() of the addressed party (ex.legacy), when there is one.
 response to_iop(runtime& rt, exchange& ex, response res);
 
-// ToIOP: IOP publishes no endpoint for the module (§1.2.2): 2000 once discovery ran, else 503.
-response iop_endpoint_missing(runtime& rt, exchange& ex);
+// ToIOP: IOP publishes no (`module`, `role`) endpoint (§1.2.2, §2.2): HTTP 200 + 3003 naming the
+// module and IOP once IOP's endpoints are known, else 503 + 3000 "not discovered yet".
+response iop_endpoint_missing(runtime& rt, exchange& ex, std::string_view module, std::string_view role);
+// FromIOP: the addressed legacy connection publishes no `module` endpoint: the same rule, naming the
+// module and the legacy party (the caller adds the routing pair with to_iop()).
+response legacy_endpoint_missing(runtime& rt, exchange& ex, const legacy_config& legacy, std::string_view module);
 
 // The URL of `segs` (and `query`) below IOP's (`module`, `role`) endpoint; when IOP publishes none
 // or an unusable one, `refused` holds the legacy caller's answer (§1.2.2).
 std::optional<url> iop_url(runtime& rt, exchange& ex, std::string_view module, std::string_view role,
                            const segments& segs, std::string_view query, response& refused);
-// The same below a legacy connection's `module` endpoint; `refused` is IOP's answer (404 + 2000
-// when the module is not offered, §1.2.2), with the routing pair.
+// The same below a legacy connection's `module` endpoint; `refused` is IOP's answer
+// (legacy_endpoint_missing() when the module is not offered), with the routing pair.
 std::optional<url> legacy_url(runtime& rt, exchange& ex, const legacy_config& legacy, std::string_view module,
                               const segments& segs, std::string_view query, response& refused);
 

@@ -78,7 +78,7 @@ route_result locations_to_legacy_emsp(runtime& rt, exchange& ex, const segments&
   const party owner{rest[0], rest[1]};
   const object_kind kind = kind_for_depth(rest.size() - 3);
   const auto endpoint = rt.dirs.legacy(rt.legacy_index(*emsp), "locations");
-  if (!endpoint) co_return finish(envelope_response(ex, 404, status::client_error, "module not offered by the legacy backend"));
+  if (!endpoint) co_return finish(legacy_endpoint_missing(rt, ex, *emsp, "locations"));
 
   std::string body_211;
   if (!is_get) {

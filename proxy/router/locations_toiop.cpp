@@ -43,7 +43,7 @@ route_result locations_from_legacy_cpo(runtime& rt, exchange& ex, const legacy_c
   if (!party{rest[0], rest[1]}.same(me.id))
     co_return envelope_response(ex, 404, status::invalid_parameters, "country_code/party_id in the URL are not the caller's", "{}");
   const auto endpoint = rt.dirs.iop("locations", "RECEIVER");
-  if (!endpoint) co_return iop_endpoint_missing(rt, ex);
+  if (!endpoint) co_return iop_endpoint_missing(rt, ex, "locations", "RECEIVER");
   const auto target = endpoint_target(*endpoint, rest);
   if (!target) co_return envelope_response(ex, 502, status::server_error, "IOP published an unusable locations URL", "{}");
   const object_kind kind = kind_for_depth(rest.size() - 3);
@@ -93,7 +93,7 @@ route_result locations_pull_by_legacy_emsp(runtime& rt, exchange& ex, const lega
   if (rest.size() > 3) co_return envelope_response(ex, 404, status::client_error, "unknown route", "{}");
   const legacy_party& me = rt.party_of(emsp);
   const auto endpoint = rt.dirs.iop("locations", "SENDER");
-  if (!endpoint) co_return iop_endpoint_missing(rt, ex);
+  if (!endpoint) co_return iop_endpoint_missing(rt, ex, "locations", "SENDER");
   party to = rt.cfg.mapping.iop;
   segments upstream_segs = rest;
   std::optional<party> owner;

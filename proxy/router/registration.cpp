@@ -17,8 +17,6 @@ namespace ocpi::proxy {
 
 namespace {
 
-constexpr std::string_view business_modules[] = {"locations", "tariffs", "sessions", "cdrs", "tokens", "commands"};
-
 const char* role_name(party_role r) { return r == party_role::cpo ? "CPO" : "EMSP"; }
 
 // The business_details a legacy party registered with (its own words), else {name} from config.
@@ -148,7 +146,7 @@ std::string missing_iop_endpoints(const runtime& rt, const iop_directory& dir) {
     bool configured = false, served = false;
     for (const auto& l : rt.cfg.legacy) configured = configured || l.party.role == role;
     if (!configured) continue;
-    for (auto m : business_modules)
+    for (auto m : bridged_modules())
       if (auto need = iop_endpoint_for(role, m); need && dir.find(need->identifier, need->role)) served = true;
     if (!served) missing += std::string(missing.empty() ? "" : ", ") + role_name(role);
   }
@@ -158,7 +156,7 @@ std::string missing_iop_endpoints(const runtime& rt, const iop_directory& dir) {
 std::string missing_legacy_endpoints(party_role role, const legacy_directory& dir) {
   // Gireve requires every CPO to publish its Locations; an eMSP needs at least one module.
   if (role == party_role::cpo && !dir.find("locations")) return "locations";
-  for (auto m : business_modules)
+  for (auto m : bridged_modules())
     if (dir.find(m)) return "";
   return "any of locations, tariffs, sessions, cdrs, tokens, commands";
 }
@@ -172,6 +170,7 @@ boost::asio::awaitable<handshake_outcome> register_with_iop(runtime& rt, const s
   const std::string* credentials_url = found.directory.find_any("credentials");
   if (!credentials_url) co_return handshake_outcome{false, "IOP publishes no credentials endpoint"};
   const std::string token_b = new_credentials_token();
+  rt.offer_in_flight_token(std::string(iop_connection), token_b);  // IOP reads our endpoints with it first
   const bool base64 = rt.cfg.iop.auth_encoding != "RAW";
   auto answer = co_await call(rt, http::verb::post, *credentials_url, authorization_value(token_a, base64),
                               bridge_credentials_221(rt, token_b), rt.iop_tls);
@@ -196,6 +195,7 @@ boost::asio::awaitable<handshake_outcome> register_with_legacy(runtime& rt, std:
   const std::string* credentials_url = found.directory.find("credentials");
   if (!credentials_url) co_return handshake_outcome{false, "the legacy backend publishes no credentials endpoint"};
   const std::string token_b = new_credentials_token();
+  rt.offer_in_flight_token(legacy_connection(rt, index), token_b);  // the backend reads our endpoints with it first
   auto tls = index < rt.legacy_tls.size() ? rt.legacy_tls[index] : nullptr;
   auto answer = co_await call(rt, http::verb::post, *credentials_url, authorization_value(token_a, false),
                               bridge_credentials_211(rt, index, token_b), tls);

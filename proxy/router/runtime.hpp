@@ -1,6 +1,7 @@
 #pragma once
 // What every route handler shares: configuration, state, the upstream pools, the discovered
 // directories and the bridge's own public base URLs. Built once at start-up.
+#include <map>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -45,11 +46,27 @@ struct runtime {
   void end_handshake(const std::string& connection) {
     std::lock_guard lock(handshake_mutex_);
     handshakes_.erase(connection);
+    in_flight_tokens_.erase(connection);
+  }
+
+  // The token B the bridge POSTs while it registers with a peer (ToIOP, `admin register`): the peer,
+  // the credentials receiver, GETs the bridge's versions and version details with it *before* it
+  // answers the POST (OCPI 2.1.1/2.2.1 credentials), so the bridge accepts it for those two GETs
+  // while the POST is in flight. Memory only: it dies with the handshake (end_handshake()).
+  void offer_in_flight_token(const std::string& connection, std::string token) {
+    std::lock_guard lock(handshake_mutex_);
+    in_flight_tokens_[connection] = std::move(token);
+  }
+  std::string in_flight_token(const std::string& connection) const {
+    std::lock_guard lock(handshake_mutex_);
+    const auto it = in_flight_tokens_.find(connection);
+    return it == in_flight_tokens_.end() ? std::string() : it->second;
   }
 
  private:
-  std::mutex handshake_mutex_;
+  mutable std::mutex handshake_mutex_;
   std::set<std::string> handshakes_;
+  std::map<std::string, std::string> in_flight_tokens_;
 };
 
 }  // namespace ocpi::proxy

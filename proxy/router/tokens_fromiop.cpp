@@ -23,7 +23,7 @@ route_result tokens_from_legacy_emsp_for_iop(runtime& rt, exchange& ex, const se
     co_return finish(envelope_response(ex, 405, status::client_error, "method not allowed"));
   if (!authorize && !rest.empty()) co_return finish(envelope_response(ex, 404, status::client_error, "unknown route"));
   const auto endpoint = rt.dirs.legacy(rt.legacy_index(*emsp), "tokens");
-  if (!endpoint) co_return finish(envelope_response(ex, 404, status::client_error, "module not offered by the legacy backend"));
+  if (!endpoint) co_return finish(legacy_endpoint_missing(rt, ex, *emsp, "tokens"));
 
   if (authorize) {
     const std::string type = query_value(query_string(ex), "type").value_or("");
@@ -86,7 +86,7 @@ route_result tokens_to_legacy_cpo(runtime& rt, exchange& ex, const segments& res
   if (rest.size() != 3) co_return finish(envelope_response(ex, 404, status::client_error, "unknown route"));
   const party owner{rest[0], rest[1]};
   const auto endpoint = rt.dirs.legacy(rt.legacy_index(*cpo), "tokens");
-  if (!endpoint) co_return finish(envelope_response(ex, 404, status::client_error, "module not offered by the legacy backend"));
+  if (!endpoint) co_return finish(legacy_endpoint_missing(rt, ex, *cpo, "tokens"));
   std::string body_211;
   if (!is_get) {
     std::string& body = ex.in.req.body();

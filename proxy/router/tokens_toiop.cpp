@@ -11,12 +11,6 @@ namespace ocpi::proxy {
 
 namespace {
 
-// What a legacy caller hears when the IOP endpoint a flow needs is not known.
-response no_iop_endpoint(runtime& rt, exchange& ex) {
-  return rt.dirs.iop_known() ? envelope_response(ex, 200, status::client_error, "module not offered by IOP", "{}")
-                             : envelope_response(ex, 503, status::server_error, "IOP endpoints not discovered yet", "{}");
-}
-
 // §4.1, §4.13: what an authorize answer teaches the bridge — the Token (for T6 and for Sessions and
 // CDRs) and the authorization_reference -> {token, location, EVSEs} entry.
 void learn_from_authorization(runtime& rt, const party& cpo, std::string_view info_221) {
@@ -65,7 +59,7 @@ route_result tokens_from_legacy_emsp(runtime& rt, exchange& ex, const legacy_con
   if (!owner.same(me.id))
     co_return envelope_response(ex, 404, status::invalid_parameters, "country_code/party_id in the URL are not the caller's", "{}");
   const auto endpoint = rt.dirs.iop("tokens", "RECEIVER");
-  if (!endpoint) co_return no_iop_endpoint(rt, ex);
+  if (!endpoint) co_return iop_endpoint_missing(rt, ex, "tokens", "RECEIVER");
 
   std::string body_221, type;
   if (!is_get) {
@@ -111,7 +105,7 @@ route_result tokens_for_legacy_cpo(runtime& rt, exchange& ex, const legacy_confi
     ex.route = "T7 authorize";
     if (method != http::verb::post) co_return envelope_response(ex, 405, status::client_error, "method not allowed", "{}");
     const auto endpoint = rt.dirs.iop("tokens", "SENDER");
-    if (!endpoint) co_return no_iop_endpoint(rt, ex);
+    if (!endpoint) co_return iop_endpoint_missing(rt, ex, "tokens", "SENDER");
     std::string& body = ex.in.req.body();
     // §3.2.5, §4.12: Gireve needs the location; without it the bridge answers 2002 itself.
     if (!has_location(body))

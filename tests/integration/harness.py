@@ -338,18 +338,21 @@ def parse_link_next(link_header):
 
 # ---- the world ------------------------------------------------------------------------------------------
 class World:
-    def __init__(self, tls=None, static_tokens=True, emsp_args=(), trailing_slash=True, mapping=None):
+    def __init__(self, tls=None, static_tokens=True, emsp_args=(), trailing_slash=True, mapping=None,
+                 legacy_modules=None):
         """static_tokens=False: the bridge's config has no tokens; the peers must register.
         `emsp_args`: extra command-line flags for the legacy eMSP simulator (e.g. --with-tariffs).
         `trailing_slash`: the simulators publish their module URLs with a trailing '/' (as the 2.1.1
         spec's examples do) and answer 307 to the other form, like FastAPI (issue 13 defect 2); every
         bridge suite runs that way, `matching` fails on any such 307.
-        `mapping`: extra [mapping] keys of the bridge's config, e.g. {"routing.directed_to": "OWNER"}."""
+        `mapping`: extra [mapping] keys of the bridge's config, e.g. {"routing.directed_to": "OWNER"}.
+        `legacy_modules`: {"cpo"|"emsp": [module, ...]} written as that [[legacy]] table's `modules`."""
         self.tls = Binaries.tls if tls is None else tls
         self.trailing_slash = trailing_slash and os.environ.get("OCPI_E2E_TRAILING_SLASH", "") not in ("0", "false")
         self.mapping = dict(mapping or {})
         self.static_tokens = static_tokens
         self.emsp_args = list(emsp_args)
+        self.legacy_modules = dict(legacy_modules or {})
         self.config_paths = {}
         self.workdir = tempfile.mkdtemp(prefix="ocpi-e2e-")
         self.procs = {}
@@ -373,7 +376,8 @@ class World:
             self.start_sims()
             self.bridge, self.bridge_ports = self.start_bridge("bridge")
             self.point_sims_at_bridge()
-            self.wait_discovery()
+            if self.static_tokens:  # without tokens there is nothing to discover before the peers register
+                self.wait_discovery()
             self.clear_all()
         except BaseException:
             self.stop()
@@ -441,6 +445,11 @@ class World:
             accepted = peer.get("token_iop_sends", peer.get("token_legacy_sends"))
             return f'token = "{sent}"\naccepts_token = "{accepted}"'
 
+        def modules(sim):
+            if sim not in self.legacy_modules:
+                return "# modules: all of them (default)"
+            return "modules = [" + ", ".join(f'"{m}"' for m in self.legacy_modules[sim]) + "]"
+
         data_dir = os.path.join(self.workdir, f"{data_name or name}-data")  # per bridge unless shared on purpose
         os.makedirs(data_dir, exist_ok=True)
         return f"""# written by tests/integration/harness.py
@@ -482,6 +491,7 @@ party_id = "{CPO['party_id']}"
 business_name = "{CPO['name']}"
 versions_url = "{self.sim_url('cpo')}/ocpi/cpo/versions"
 {tokens(CPO)}
+{modules("cpo")}
 default_time_zone = "{CPO['time_zone']}"
 operator_id = "{CPO['operator_id']}"
 {ca}
@@ -493,6 +503,7 @@ party_id = "{EMSP['party_id']}"
 business_name = "{EMSP['name']}"
 versions_url = "{self.sim_url('emsp')}/ocpi/emsp/versions"
 {tokens(EMSP)}
+{modules("emsp")}
 {ca}
 
 [mapping]
@@ -576,6 +587,14 @@ versions_url = "{self.sim_url('emsp')}/ocpi/emsp/versions"
     def bridge_log_lines(self, pattern, wait_s=5.0):
         """The current bridge's log lines matching `pattern` (see Proc.log_lines)."""
         return self.bridge.log_lines(pattern, wait_s)
+
+    def onboard(self, sim, connection, name="bridge"):
+        """README "Onboarding": the operator hands out a token A (`ocpi-bridge admin token-a
+        CONNECTION`) and peer `sim` registers with it as the credentials Sender (versions, details,
+        then POST credentials). Returns the simulator's report {"status", "body", "seen"}: `seen` holds
+        the versions and version details it read before its POST."""
+        token, versions_url = self.token_a(connection, name=name)
+        return self.admin(sim, "POST", "/_sim/register", {"token_a": token, "versions_url": versions_url}).json
 
     # -- admin API of the simulators
     def admin(self, sim, method, path, body=None, timeout=60.0):

@@ -149,6 +149,13 @@ class Registration(unittest.TestCase):
         sent = posts[0]["body"]
         self.assertEqual(len(sent["token"]), 43)
         self.assertTrue(sent["url"].endswith("/ocpi/versions"))
+        # As the spec's credentials receiver, the hub read the bridge's versions and details with the
+        # token B' of that POST before answering it: the bridge accepts B' while its POST is in flight.
+        seen = W.admin("hub", "GET", "/_sim/registration").json
+        self.assertEqual((seen["as"], seen["versions_url"]), ("receiver", sent["url"]), seen)
+        listed = {(e["identifier"], e["role"]) for e in seen["details"]["endpoints"]}
+        self.assertTrue({("locations", "SENDER"), ("commands", "RECEIVER"), ("tokens", "SENDER")} <= listed, listed)
+
         # The hub sim now calls with the token the bridge generated (B'), and it is accepted.
         r = W.send("hub", "GET", "/ocpi/2.2.1")
         self.assertEqual(r.status, 200, r)

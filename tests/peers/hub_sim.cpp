@@ -166,6 +166,8 @@ class hub_sim final : public sim_server {
         if (b.is_discarded() || !b.is_object()) return ocpi_response(400, 2000, "credentials body is not a JSON object");
         if (!b.contains("token") || !b["token"].is_string() || !b.contains("url") || !b["url"].is_string())
           return ocpi_response(200, 2001, "credentials need 'token' and 'url'");
+        // As the spec's receiver: read the bridge's versions and details with its token first.
+        if (auto refused = read_sender_endpoints(b)) return *refused;
         {
           std::lock_guard lk(mu_);
           cfg_.token_to_bridge = b["token"].get<std::string>();

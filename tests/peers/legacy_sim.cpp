@@ -179,8 +179,11 @@ class legacy_sim final : public sim_server {
     const json own = own_credentials();
     if (verb == "GET" || verb == "DELETE") return ocpi_response(200, 1000, "Success", verb == "GET" ? own : json::object());
     if (verb == "POST" || verb == "PUT") {
-      if (!body || !body->is_object() || !body->contains("token") || !body->contains("url"))
+      if (!body || !body->is_object() || !body->contains("token") || !body->contains("url") ||
+          !(*body)["token"].is_string() || !(*body)["url"].is_string())
         return ocpi_response(200, 2001, "credentials need 'token' and 'url'");
+      // As the spec's receiver: read the bridge's versions and details with its token first.
+      if (auto refused = read_sender_endpoints(*body)) return *refused;
       std::lock_guard lk(mu_);
       cfg_.token_to_bridge = (*body)["token"].get<std::string>();
       cfg_.bridge_versions_url = (*body)["url"].get<std::string>();

@@ -785,6 +785,10 @@ response sim_server::admin(const request& req, const std::string& path) {
   if (path == "/_sim/send" && verb == http::verb::post) return admin_send(parsed);
   if (path == "/_sim/config" && verb == http::verb::post) return admin_config(parsed);
   if (path == "/_sim/register" && verb == http::verb::post) return admin_register(parsed);
+  if (path == "/_sim/registration" && verb == http::verb::get) {
+    std::lock_guard lk(registration_mu_);
+    return json_response(200, last_registration_);
+  }
   if (path == "/_sim/health") return json_response(200, {{"ok", true}, {"name", opt_.name}});
   return json_response(404, {{"error", "unknown admin route " + path}});
 }
@@ -818,9 +822,70 @@ response sim_server::admin_send(const json& b) {
   return json_response(200, out);
 }
 
+namespace {
+
+json ocpi_data_of(const send_result& r) {
+  if (!r.error.empty() || r.status != 200) return nullptr;
+  auto j = json::parse(r.body, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || j.value("status_code", 0) != 1000 || !j.contains("data")) return nullptr;
+  return j["data"];
+}
+
+}  // namespace
+
+// Both sides of the credentials handshake read the other side's endpoints the same way: versions
+// with the token they hold, then the details of the version they speak.
+sim_server::endpoints_read sim_server::read_endpoints(const std::string& versions_url, const std::string& token) const {
+  endpoints_read out;
+  const query_list auth = {{"Authorization", authorization_for(token)}};
+  out.last = http_send("GET", versions_url, auth, std::nullopt, 10000, opt_.ca_file);
+  const json list = ocpi_data_of(out.last);
+  std::string details_url;
+  if (list.is_array())
+    for (const auto& v : list)
+      if (v.is_object() && v.value("version", "") == registration_version()) details_url = v.value("url", "");
+  if (details_url.empty()) {
+    out.failed_step = "versions";
+    return out;
+  }
+  out.last = http_send("GET", details_url, auth, std::nullopt, 10000, opt_.ca_file);
+  const json d = ocpi_data_of(out.last);
+  if (d.is_object() && d.contains("endpoints") && d["endpoints"].is_array())
+    for (const auto& e : d["endpoints"])
+      if (e.is_object() && e.value("identifier", "") == "credentials") out.credentials_url = e.value("url", "");
+  if (out.credentials_url.empty()) {
+    out.failed_step = "version details";
+    return out;
+  }
+  out.seen = {{"versions_url", versions_url}, {"versions", list}, {"details_url", details_url}, {"details", d},
+              {"at", now_iso()}};
+  return out;
+}
+
+void sim_server::record_registration(json seen) {
+  std::lock_guard lk(registration_mu_);
+  last_registration_ = std::move(seen);
+}
+
+// The Receiver side (the bridge registers with this peer): as the spec orders it, the peer reads the
+// sender's versions and details with the token of the POSTed credentials before it answers; when it
+// cannot, it answers 3001 ("unable to use the client's API") and keeps its old credentials.
+std::optional<response> sim_server::read_sender_endpoints(const json& posted_credentials) {
+  const auto read = read_endpoints(posted_credentials["url"].get<std::string>(), posted_credentials["token"].get<std::string>());
+  if (!read.failed_step.empty())
+    return ocpi_response(200, 3001, "unable to use the client's API: GET " + read.failed_step + " answered HTTP " +
+                                        std::to_string(read.last.status) + (read.last.error.empty() ? "" : " " + read.last.error));
+  json seen = read.seen;
+  seen["as"] = "receiver";
+  record_registration(std::move(seen));
+  return std::nullopt;
+}
+
 // The Sender side of the credentials handshake, as a real peer runs it with a token A it was given
 // out of band: versions -> the version's details -> POST credentials; the token in the answer is
-// what the peer presents from then on.
+// what the peer presents from then on. What it read before the POST is recorded (`seen`, also
+// GET /_sim/registration): a real peer such as Gireve builds its directory of the other side from
+// these details and does not re-read them until it registers again.
 response sim_server::admin_register(const json& b) {
   if (!b.is_object() || !b.contains("token_a") || !b["token_a"].is_string())
     return json_response(400, {{"error", "'token_a' is required"}});
@@ -828,39 +893,21 @@ response sim_server::admin_register(const json& b) {
   std::string versions_url = b.value("versions_url", std::string());
   if (versions_url.empty()) return json_response(400, {{"error", "'versions_url' is required"}});
   if (versions_url[0] == '/') versions_url = bridge_base() + versions_url;
-  const query_list auth = {{"Authorization", authorization_for(token_a)}};
-  auto data_of = [](const send_result& r) -> json {
-    if (!r.error.empty() || r.status != 200) return nullptr;
-    auto j = json::parse(r.body, nullptr, false);
-    if (j.is_discarded() || !j.is_object() || j.value("status_code", 0) != 1000 || !j.contains("data")) return nullptr;
-    return j["data"];
-  };
-  auto step_failed = [](const char* step, const send_result& r) {
-    return json_response(502, {{"error", std::string(step) + " failed"}, {"status", r.status}, {"body", r.body}, {"transport", r.error}});
-  };
-  const auto versions = http_send("GET", versions_url, auth, std::nullopt, 10000, opt_.ca_file);
-  const json list = data_of(versions);
-  std::string details_url;
-  if (list.is_array())
-    for (const auto& v : list)
-      if (v.is_object() && v.value("version", "") == registration_version()) details_url = v.value("url", "");
-  if (details_url.empty()) return step_failed("versions", versions);
-  const auto details = http_send("GET", details_url, auth, std::nullopt, 10000, opt_.ca_file);
-  const json d = data_of(details);
-  std::string credentials_url;
-  if (d.is_object() && d.contains("endpoints") && d["endpoints"].is_array())
-    for (const auto& e : d["endpoints"])
-      if (e.is_object() && e.value("identifier", "") == "credentials") credentials_url = e.value("url", "");
-  if (credentials_url.empty()) return step_failed("version details", details);
-  query_list post_headers = auth;
-  post_headers.emplace_back("Content-Type", "application/json");
-  const auto posted = http_send("POST", credentials_url, post_headers, own_credentials().dump(), 20000, opt_.ca_file);
+  const auto read = read_endpoints(versions_url, token_a);
+  if (!read.failed_step.empty())
+    return json_response(502, {{"error", read.failed_step + " failed"}, {"status", read.last.status},
+                               {"body", read.last.body}, {"transport", read.last.error}});
+  json seen = read.seen;
+  seen["as"] = "sender";
+  record_registration(seen);
+  query_list post_headers = {{"Authorization", authorization_for(token_a)}, {"Content-Type", "application/json"}};
+  const auto posted = http_send("POST", read.credentials_url, post_headers, own_credentials().dump(), 20000, opt_.ca_file);
   auto answer = json::parse(posted.body, nullptr, false);
-  const json creds = data_of(posted);
+  const json creds = ocpi_data_of(posted);
   if (creds.is_object() && creds.contains("token") && creds["token"].is_string())
     registered(creds["token"].get<std::string>(), versions_url);
   return json_response(200, {{"status", posted.status}, {"body", answer.is_discarded() ? json(posted.body) : answer},
-                             {"transport", posted.error}});
+                             {"transport", posted.error}, {"seen", seen}});
 }
 
 }  // namespace sim

@@ -158,6 +158,10 @@ class sim_server {
   std::atomic<bool> trailing_slash_{false};
   // `url` + "/" in trailing-slash mode: how a module URL is published (details, Link headers).
   std::string published(std::string url) const { return trailing_slash_ ? url + "/" : url; }
+  // The receiver side of the credentials handshake: reads the sender's versions and details with the
+  // token of `posted_credentials` (a checked {token, url} object) and records them as `seen`; an
+  // OCPI 3001 answer when it cannot, nullopt when the POST/PUT may go on.
+  std::optional<response> read_sender_endpoints(const json& posted_credentials);
   std::string scheme() const { return opt_.tls_cert.empty() ? "http" : "https"; }
   std::string self_base() const;  // scheme://127.0.0.1:port
   server_options opt_;
@@ -169,6 +173,14 @@ class sim_server {
   response admin(const request& req, const std::string& path);
   response admin_send(const json& body);
   response admin_register(const json& body);
+  struct endpoints_read {
+    json seen;                // {versions_url, versions, details_url, details, at}
+    std::string credentials_url;
+    std::string failed_step;  // "" | "versions" | "version details"
+    send_result last;         // the last GET, for the error report
+  };
+  endpoints_read read_endpoints(const std::string& versions_url, const std::string& token) const;
+  void record_registration(json seen);
   template <class Stream> void serve(Stream& stream, tcp::socket& raw);
   void session(tcp::socket sock);
 
@@ -176,6 +188,8 @@ class sim_server {
   std::mutex log_mu_;
   json log_ = json::array();
   std::atomic<long> seq_{0};
+  std::mutex registration_mu_;
+  json last_registration_ = nullptr;  // what the last POST /_sim/register read before its POST
   std::mutex fault_mu_;
   std::string fault_mode_ = "none";
   long fault_count_ = 0, fault_delay_ms_ = 0;

@@ -166,6 +166,25 @@ TEST_CASE("config: errors name the key path") {
   CHECK(error_of("[bridge\n").rfind("test.toml:1:", 0) == 0);
 }
 
+TEST_CASE("config: [[legacy]] modules narrow what is published for the party, all six by default") {
+  const auto c = load_config_text(two_parties, "t.toml");
+  const std::vector<std::string> all{"locations", "tariffs", "sessions", "cdrs", "tokens", "commands"};
+  CHECK(c.legacy[0].modules == all);
+  CHECK(c.legacy[1].modules == all);
+  std::string narrowed = two_parties;
+  narrowed += "modules = [\"locations\", \"tokens\", \"commands\"]\n";  // the EMSP: no tariffs receiver
+  const auto n = load_config_text(narrowed, "t.toml");
+  CHECK(n.legacy[0].modules == all);
+  CHECK(n.legacy[1].modules == std::vector<std::string>{"locations", "tokens", "commands"});
+  CHECK(error_of(std::string(two_parties) + "modules = \"locations\"\n") ==
+        "legacy[1].modules: expected an array of module identifiers");
+  CHECK(error_of(std::string(two_parties) + "modules = [\"locations\", \"chargingprofiles\"]\n") ==
+        "legacy[1].modules[1]: expected one of locations, tariffs, sessions, cdrs, tokens, commands, got 'chargingprofiles'");
+  CHECK(error_of(std::string(two_parties) + "modules = [\"cdrs\", \"cdrs\"]\n") == "legacy[1].modules[1]: 'cdrs' listed twice");
+  CHECK(error_of(std::string(two_parties) + "modules = []\n").rfind("legacy[1].modules: must list at least one", 0) == 0);
+  CHECK(error_of(std::string(two_parties) + "modules = [1]\n") == "legacy[1].modules[0]: expected a string");
+}
+
 TEST_CASE("config: legacy parties and accepted tokens are unique") {
   std::string dup = two_parties;
   dup.replace(dup.find("BBB"), 3, "aaa");

@@ -9,25 +9,6 @@
 using namespace ocpi;
 using namespace ocpi::proxy;
 
-namespace {
-
-// The IOP directory of the §6 fixture.
-std::string iop_details_body() {
-  nlohmann::json eps = nlohmann::json::array();
-  eps.push_back({{"identifier", "credentials"}, {"role", "SENDER"}, {"url", "https://iop.example.com/ocpi/2.2.1/credentials"}});
-  for (const char* m : {"locations", "tokens", "sessions", "cdrs", "tariffs", "commands"})
-    for (const char* r : {"RECEIVER", "SENDER"}) {
-      const std::string side = std::string(r) == "SENDER" ? "sender" : "receiver";
-      eps.push_back({{"identifier", m}, {"role", r}, {"url", "https://iop.example.com/ocpi/2.2.1/" + side + "/" + m}});
-    }
-  return nlohmann::json{{"data", {{"version", "2.2.1"}, {"endpoints", eps}}},
-                        {"status_code", 1000},
-                        {"timestamp", "2024-06-01T12:00:00Z"}}
-      .dump();
-}
-
-}  // namespace
-
 TEST_CASE("1.2.2 pipeline pick_version: exact version string") {
   const std::string body = R"({"data":[{"version":"2.1.1","url":"https://iop.example.com/ocpi/2.1.1"},
     {"version":"2.2","url":"https://iop.example.com/ocpi/2.2"},
@@ -94,16 +75,16 @@ TEST_CASE("1.2.2 pipeline which IOP endpoint serves which legacy request") {
   CHECK(bridge_role_for(party_role::emsp, "commands") == ir::sender);
 }
 
-TEST_CASE("TV-02 (b) 2.2 pipeline published 2.2.1 version details") {
-  const auto iop = parse_details_221(iop_details_body());
-  REQUIRE(iop.err == discovery_error::none);
-  const std::vector<std::string> all{"credentials", "locations", "tokens", "commands", "sessions", "cdrs", "tariffs"};
+TEST_CASE("TV-02 (b) 2.2 pipeline published 2.2.1 version details: from the configured roles") {
+  const std::vector<std::string> all{"locations", "tariffs", "sessions", "cdrs", "tokens", "commands"};
   const std::vector<legacy_modules> legacy{
       {party_role::cpo, all},
       {party_role::cpo, all},
-      {party_role::emsp, {"credentials", "locations", "tokens", "commands", "sessions", "cdrs"}},
+      {party_role::emsp, {"locations", "tokens", "commands", "sessions", "cdrs"}},  // no tariffs receiver
   };
-  const auto eps = published_221_endpoints("https://proxy.example.com", legacy, iop.directory);
+  // No IOP directory, no legacy directory: IOP reads these details during its registration, when
+  // the bridge may not know any peer yet (Gireve re-reads them only at its next registration).
+  const auto eps = published_221_endpoints("https://proxy.example.com", legacy);
   const auto data = nlohmann::json::parse(details_data_json(version::v2_2_1, eps));
   const auto expected = nlohmann::json::parse(R"({
   "version": "2.2.1",
@@ -124,28 +105,38 @@ TEST_CASE("TV-02 (b) 2.2 pipeline published 2.2.1 version details") {
 })");
   CHECK(data == expected);
 
-  SUBCASE("an endpoint IOP does not publish removes the module") {
-    auto dir = iop.directory;
-    dir.urls.erase({"locations", interface_role::sender});  // needed for legacy eMSP pulls
-    dir.urls.erase({"commands", interface_role::receiver});
-    const auto fewer = published_221_endpoints("https://proxy.example.com/", legacy, dir);
-    CHECK(fewer.size() == eps.size() - 2);
-    for (const auto& e : fewer) CHECK_FALSE((e.identifier == "locations" && e.role == interface_role::receiver));
-    // commands/RECEIVER for CPOs needs nothing from IOP (results go to the response_url).
-    bool cpo_commands = false;
-    for (const auto& e : fewer) cpo_commands = cpo_commands || (e.identifier == "commands" && e.role == interface_role::receiver);
-    CHECK(cpo_commands);
+  SUBCASE("two parties of one role: the union of their modules") {
+    const std::vector<legacy_modules> two_emsps{{party_role::emsp, {"locations"}}, {party_role::emsp, {"tariffs", "locations"}}};
+    const auto both = published_221_endpoints("https://proxy.example.com/", two_emsps);
+    REQUIRE(both.size() == 3);
+    CHECK(both[1].identifier == "locations");
+    CHECK(both[1].role == interface_role::receiver);
+    CHECK(both[2].identifier == "tariffs");
+    CHECK(both[2].url == "https://proxy.example.com/ocpi/2.2.1/emsp/tariffs");
+  }
+  SUBCASE("a narrowed CPO: only what its modules list") {
+    const std::vector<legacy_modules> cpo{{party_role::cpo, {"commands", "locations"}}};
+    const auto few = published_221_endpoints("https://proxy.example.com", cpo);
+    REQUIRE(few.size() == 3);
+    CHECK(few[1].identifier == "locations");  // publication order, not configuration order
+    CHECK(few[2].identifier == "commands");
+    CHECK(few[2].role == interface_role::receiver);
   }
   SUBCASE("no legacy party: credentials only") {
-    const auto none = published_221_endpoints("https://proxy.example.com", {}, iop.directory);
+    const auto none = published_221_endpoints("https://proxy.example.com", {});
     REQUIRE(none.size() == 1);
     CHECK(none[0].identifier == "credentials");
+  }
+  SUBCASE("unknown module names in the list are not published") {
+    const std::vector<legacy_modules> odd{{party_role::cpo, {"chargingprofiles", "hubclientinfo"}}};
+    CHECK(published_221_endpoints("https://proxy.example.com", odd).size() == 1);
   }
 }
 
 TEST_CASE("2.2 pipeline published 2.1.1 version details and URL plan (1.2.3)") {
-  const auto iop = parse_details_221(iop_details_body());
-  const auto for_cpos = published_211_endpoints("https://proxy.example.com", party_role::cpo, iop.directory);
+  // Every module the bridge serves for the role, whatever is known of IOP: a legacy backend may
+  // register before IOP does.
+  const auto for_cpos = published_211_endpoints("https://proxy.example.com", party_role::cpo);
   const auto data = nlohmann::json::parse(details_data_json(version::v2_1_1, for_cpos));
   CHECK(data["version"] == "2.1.1");
   REQUIRE(data["endpoints"].size() == 7);
@@ -153,15 +144,14 @@ TEST_CASE("2.2 pipeline published 2.1.1 version details and URL plan (1.2.3)") {
                                     R"({"identifier":"credentials","url":"https://proxy.example.com/ocpi/emsp/2.1.1/credentials"})"));
   CHECK(data["endpoints"][1] == nlohmann::json::parse(
                                     R"({"identifier":"locations","url":"https://proxy.example.com/ocpi/emsp/2.1.1/locations"})"));
-  CHECK(data["endpoints"][6]["identifier"] == "commands");
+  std::vector<std::string> ids;
+  for (const auto& e : data["endpoints"]) ids.push_back(e["identifier"]);
+  CHECK(ids == std::vector<std::string>{"credentials", "locations", "tariffs", "sessions", "cdrs", "tokens", "commands"});
 
-  const auto for_emsps = published_211_endpoints("https://proxy.example.com", party_role::emsp, iop.directory);
+  const auto for_emsps = published_211_endpoints("https://proxy.example.com", party_role::emsp);
   REQUIRE(for_emsps.size() == 7);
   CHECK(for_emsps[5].url == "https://proxy.example.com/ocpi/cpo/2.1.1/tokens");
-
-  auto dir = iop.directory;
-  dir.urls.erase({"tariffs", interface_role::sender});
-  CHECK(published_211_endpoints("https://proxy.example.com", party_role::emsp, dir).size() == 6);
+  CHECK(for_emsps[6].url == "https://proxy.example.com/ocpi/cpo/2.1.1/commands");
 
   CHECK(versions_url("https://proxy.example.com", version::v2_2_1) == "https://proxy.example.com/ocpi/versions");
   CHECK(details_url("https://proxy.example.com", version::v2_2_1) == "https://proxy.example.com/ocpi/2.2.1");

@@ -1,6 +1,8 @@
 // upstream_pool against a tiny in-test Beast server on 127.0.0.1 port 0.
 #include <doctest/doctest.h>
 
+#include <mutex>
+
 #include <atomic>
 #include <thread>
 #include <vector>
@@ -30,6 +32,7 @@ struct tiny_server {
   int accepted = 0;
   int requests = 0;
   std::vector<std::string> request_ids, correlation_ids;  // X-Request-ID / X-Correlation-ID, in order
+  std::mutex ids_mutex;  // some tests run the io_context on two threads: serve() runs concurrently
 
   tiny_server(asio::io_context& c, mode m) : ioc(c), how(m) {
     asio::co_spawn(ioc, accept_loop(), asio::detached);
@@ -52,9 +55,12 @@ struct tiny_server {
       stream.expires_after(std::chrono::seconds(10));
       auto [ec, n] = co_await http::async_read(stream, buffer, req, no_throw);
       if (ec) co_return;
-      ++requests;
-      request_ids.emplace_back(req["X-Request-ID"]);
-      correlation_ids.emplace_back(req["X-Correlation-ID"]);
+      {
+        std::lock_guard lock(ids_mutex);
+        ++requests;
+        request_ids.emplace_back(req["X-Request-ID"]);
+        correlation_ids.emplace_back(req["X-Correlation-ID"]);
+      }
       if (how == mode::drop_reused && id == 1 && ++served_on_first > 1) co_return;  // closes, no answer
       if (how == mode::silent) {
         asio::steady_timer never(stream.get_executor(), std::chrono::seconds(10));

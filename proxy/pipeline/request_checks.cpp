@@ -98,6 +98,12 @@ std::string_view segment_name(const std::vector<std::string>& segs, std::size_t 
   return {};
 }
 
+std::optional<std::string> check_target(std::string_view target) {
+  for (char c : target)
+    if (c < 0x21 || c > 0x7E) return std::string("invalid request target: not ASCII (percent-encode it)");
+  return std::nullopt;
+}
+
 std::optional<std::string> check_path(const std::vector<std::string>& segs, bool hub_face) {
   const std::size_t id_max = hub_face ? max_url_id_221 : max_url_id_211;
   for (std::size_t i = 0; i < segs.size(); ++i) {
@@ -133,8 +139,12 @@ std::optional<std::string> check_header(const header_rule& rule, std::span<const
 std::optional<std::string> check_body(std::string_view body, std::size_t capacity) {
   // In place when the buffer has simdjson's padding (the session reserves it), else the parser copies.
   const bool copy = capacity < body.size() + simdjson::SIMDJSON_PADDING;
+  // The per-thread parser keeps its buffers (about 9 bytes per body byte): a rare large body gets
+  // a parser of its own, freed when the check ends.
+  simdjson::dom::parser large;  // allocates nothing until it parses
+  simdjson::dom::parser& parser = body.size() > (256U << 10) ? large : body_parser();
   simdjson::dom::element root;
-  if (auto ec = body_parser().parse(body.data(), body.size(), copy).get(root))
+  if (auto ec = parser.parse(body.data(), body.size(), copy).get(root))
     return "malformed JSON body: " + json_problem(ec, body);
   simdjson::dom::object o;
   if (root.get_object().get(o)) return std::nullopt;  // lists and scalars: no ids to check here

@@ -30,6 +30,10 @@ inline constexpr std::size_t max_trace_id = 255;
 // route gives it no name (fixed words such as `ocpi`, or a route that does not exist).
 std::string_view segment_name(const std::vector<std::string>& segs, std::size_t i, bool hub_face);
 
+// The raw request target: URIs are ASCII (RFC 3986 §2), but Beast passes bytes 0x80-0xFF
+// through, and a query is forwarded byte for byte. nullopt, or why it is refused.
+std::optional<std::string> check_target(std::string_view target);
+
 // nullopt, or why the path is refused: a dot segment (`.`/`..`, also percent-encoded) anywhere, a
 // segment outside printable ASCII, an id longer than its face allows, a country_code longer than
 // 2 or a party_id longer than 3.

@@ -150,6 +150,7 @@ awaitable<response> route_legacy(runtime& rt, exchange& ex, const segments& seg)
 // Before authentication too: nothing of an unchecked request reaches the state store or a log
 // field other than the exchange line. nullopt = accepted.
 std::optional<std::string> refusal_of(const inbound& in, const std::optional<segments>& path) {
+  if (auto why = check_target(in.req.target())) return why;
   if (!path) return std::string("invalid path: broken percent-encoding");
   if (auto why = check_path(*path, in.which == face::hub)) return why;
   std::vector<std::string_view> values;

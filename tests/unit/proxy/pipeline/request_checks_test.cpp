@@ -69,6 +69,13 @@ TEST_CASE("request checks: ids are printable ASCII of the face's length") {
   CHECK(path_error("/ocpi/2.2.1/emsp/locations/BE/BEC/A%20B%3FC%23D%2FE", true) == "ok");
 }
 
+TEST_CASE("request checks: the raw target is ASCII, query included") {
+  CHECK_FALSE(check_target("/ocpi/2.2.1/cpo/locations?date_from=2024-01-01T00:00:00Z&limit=10"));
+  CHECK(check_target("/ocpi/2.2.1/cpo/locations?limit=1\xff").value() ==
+        "invalid request target: not ASCII (percent-encode it)");
+  CHECK(check_target("/ocpi/2.2.1/cpo/locations/\xc3\xa9").has_value());
+}
+
 TEST_CASE("request checks: trace and routing headers") {
   CHECK(header_error("X-Request-ID", {}) == "ok");
   CHECK(header_error("X-Request-ID", {""}) == "ok");  // absent: generated (§1.5)
@@ -118,4 +125,13 @@ TEST_CASE("request checks: ids in bodies that become URL segments") {
         "invalid evses[].uid: not printable ASCII");
   CHECK(check_body(R"({"id":"L","evses":[{"uid":"E1","connectors":[{"id":"1"},{"id":""}]}]})").value() ==
         "invalid evses[].connectors[].id: empty");
+}
+
+TEST_CASE("request checks: a large body is checked the same way") {
+  std::string big = "[";
+  while (big.size() < (300U << 10)) big += R"({"id":"LOC1","evses":[]},)";
+  big += "{}]";
+  CHECK_FALSE(check_body(big));
+  CHECK(check_body(big + " x").value().rfind("malformed JSON body: content after the JSON value", 0) == 0);
+  CHECK_FALSE(check_body(R"({"id":"small"})"));  // and the per-thread parser still works after it
 }

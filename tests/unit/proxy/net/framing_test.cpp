@@ -156,6 +156,7 @@ TEST_CASE("RFC 9112 §6 request framing: conformance table") {
     bool keep_alive = true;
     int ocpi_status = 0;
     error_code close_ec;
+    unsigned second_status = 0;
     run_test(s.ioc, [&]() -> asio::awaitable<void> {
       auto stream = co_await connect_to(s.server->port());
       beast::flat_buffer buffer;
@@ -168,8 +169,10 @@ TEST_CASE("RFC 9112 §6 request framing: conformance table") {
         auto [ec, n] = co_await read_until_closed(stream);
         close_ec = ec;
       } else {
-        auto second = co_await read_answer(stream, buffer);
-        CHECK(second.result_int() == 200);
+        try {  // a missing second answer is this row's failure, not the end of the table
+          second_status = (co_await read_answer(stream, buffer)).result_int();
+        } catch (const std::exception&) {
+        }
       }
     });
     CHECK(status == c.status);
@@ -178,6 +181,8 @@ TEST_CASE("RFC 9112 §6 request framing: conformance table") {
       CHECK_FALSE(keep_alive);       // Connection: close announced
       CHECK(ocpi_status == 2000);    // with an OCPI envelope
       CHECK(close_ec == asio::error::eof);  // and the connection closed, the pipelined request unread
+    } else {
+      CHECK(second_status == 200);  // the pipelined request right after the body was served
     }
   }
 }

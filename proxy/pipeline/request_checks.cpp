@@ -33,6 +33,9 @@ constexpr route_names routes[] = {
 std::size_t max_length(std::string_view name, std::size_t id_max) {
   if (name == "country_code") return 2;
   if (name == "party_id") return 3;
+  // Not an OCPI id: the bridge's own callback token (43 characters, like a credentials token,
+  // which OCPI bounds at 64).
+  if (name == "callback_id") return 64;
   return id_max;
 }
 

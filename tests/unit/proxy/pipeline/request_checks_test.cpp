@@ -67,6 +67,11 @@ TEST_CASE("request checks: ids are printable ASCII of the face's length") {
   CHECK(path_error("/ocpi/emsp/2.1.1/locations/BE/BEC/" + id40, false) == "invalid location_id: more than 39 characters");
   // Space, `?`, `#` and `/` are printable ASCII: valid in ids (percent-encoded again when forwarded).
   CHECK(path_error("/ocpi/2.2.1/emsp/locations/BE/BEC/A%20B%3FC%23D%2FE", true) == "ok");
+  // The bridge's own callback ids are credentials-token sized (43 characters), bounded at 64.
+  CHECK(path_error("/ocpi/2.2.1/callbacks/" + std::string(43, 'k'), true) == "ok");
+  CHECK(path_error("/ocpi/2.1.1/callbacks/" + std::string(64, 'k'), false) == "ok");
+  CHECK(path_error("/ocpi/2.1.1/callbacks/" + std::string(65, 'k'), false) ==
+        "invalid callback_id: more than 64 characters");
 }
 
 TEST_CASE("request checks: the raw target is ASCII, query included") {

@@ -1,9 +1,8 @@
 #include "proxy/net/framing.hpp"
 
+#include <boost/beast/core/string.hpp>
 #include <iterator>
 #include <string>
-
-#include <boost/beast/core/string.hpp>
 
 namespace ocpi::proxy {
 
@@ -14,15 +13,24 @@ class framing_category_impl : public boost::system::error_category {
   const char* name() const noexcept override { return "http.framing"; }
   std::string message(int ev) const override {
     switch (static_cast<framing_error>(ev)) {
-      case framing_error::te_not_chunked_last: return "Transfer-Encoding of a request must end with chunked";
-      case framing_error::te_chunked_twice: return "Transfer-Encoding applies chunked more than once";
-      case framing_error::te_unsupported_coding: return "transfer coding not implemented (only chunked is)";
-      case framing_error::te_with_content_length: return "both Transfer-Encoding and Content-Length";
-      case framing_error::te_in_http10: return "Transfer-Encoding in an HTTP/1.0 request";
-      case framing_error::content_length_repeated: return "more than one Content-Length value";
-      case framing_error::content_length_invalid: return "Content-Length is not a decimal number";
-      case framing_error::host_missing: return "HTTP/1.1 request without Host";
-      case framing_error::host_repeated: return "more than one Host field";
+      case framing_error::te_not_chunked_last:
+        return "Transfer-Encoding of a request must end with chunked";
+      case framing_error::te_chunked_twice:
+        return "Transfer-Encoding applies chunked more than once";
+      case framing_error::te_unsupported_coding:
+        return "transfer coding not implemented (only chunked is)";
+      case framing_error::te_with_content_length:
+        return "both Transfer-Encoding and Content-Length";
+      case framing_error::te_in_http10:
+        return "Transfer-Encoding in an HTTP/1.0 request";
+      case framing_error::content_length_repeated:
+        return "more than one Content-Length value";
+      case framing_error::content_length_invalid:
+        return "Content-Length is not a decimal number";
+      case framing_error::host_missing:
+        return "HTTP/1.1 request without Host";
+      case framing_error::host_repeated:
+        return "more than one Host field";
     }
     return "framing error";
   }
@@ -62,7 +70,9 @@ const boost::system::error_category& framing_category() noexcept {
   return instance;
 }
 
-boost::system::error_code make_error_code(framing_error e) noexcept { return {static_cast<int>(e), framing_category()}; }
+boost::system::error_code make_error_code(framing_error e) noexcept {
+  return {static_cast<int>(e), framing_category()};
+}
 
 http::status framing_status(const boost::system::error_code& ec) noexcept {
   // RFC 9112 §6.1: "A server that receives a request message with a transfer coding it does not
@@ -85,8 +95,9 @@ boost::system::error_code check_request_framing(const http::fields& header, unsi
     const std::string_view v = trim(header[http::field::content_length]);
     if (v.empty()) return framing_error::content_length_invalid;
     for (char c : v)
-      if (c < '0' || c > '9') return v.find(',') != std::string_view::npos ? framing_error::content_length_repeated
-                                                                           : framing_error::content_length_invalid;
+      if (c < '0' || c > '9')
+        return v.find(',') != std::string_view::npos ? framing_error::content_length_repeated
+                                                     : framing_error::content_length_invalid;
   }
 
   if (header.count(http::field::transfer_encoding) == 0) return {};
@@ -97,8 +108,10 @@ boost::system::error_code check_request_framing(const http::fields& header, unsi
   for_each_coding(header, [&](std::string_view coding) {
     ++codings;
     last_chunked = boost::beast::iequals(coding, "chunked");
-    if (last_chunked) ++chunked_seen;
-    else other = true;
+    if (last_chunked)
+      ++chunked_seen;
+    else
+      other = true;
   });
   if (codings == 0 || !last_chunked) return framing_error::te_not_chunked_last;
   if (chunked_seen > 1) return framing_error::te_chunked_twice;

@@ -6,12 +6,11 @@
 // every header section here before reading a body, and refuses what a front-end proxy and the
 // bridge could frame differently: 400 (or 501 for a transfer coding it does not implement) and the
 // connection closed.
+#include <boost/beast/http/fields.hpp>
+#include <boost/system/error_code.hpp>
 #include <cstddef>
 #include <string_view>
 #include <system_error>
-
-#include <boost/beast/http/fields.hpp>
-#include <boost/system/error_code.hpp>
 
 #include "proxy/net/http.hpp"
 

@@ -60,10 +60,14 @@ std::string json_problem(simdjson::error_code ec, std::string_view body) {
       }
       return "improper JSON structure (missing or superfluous commas, braces or keys)";
     }
-    case simdjson::STRING_ERROR: return "invalid string (bad escape or unpaired UTF-16 surrogate)";
-    case simdjson::UTF8_ERROR: return "invalid UTF-8";
-    case simdjson::EMPTY: return "empty";
-    default: return simdjson::error_message(ec);
+    case simdjson::STRING_ERROR:
+      return "invalid string (bad escape or unpaired UTF-16 surrogate)";
+    case simdjson::UTF8_ERROR:
+      return "invalid UTF-8";
+    case simdjson::EMPTY:
+      return "empty";
+    default:
+      return simdjson::error_message(ec);
   }
 }
 
@@ -134,7 +138,7 @@ std::optional<std::string> check_header(const header_rule& rule, std::span<const
   }
   if (printable_ascii(v, rule.max)) return std::nullopt;
   return "invalid " + std::string(rule.name) + " header: " +
-         (v.empty()           ? std::string("empty")
+         (v.empty()             ? std::string("empty")
           : v.size() > rule.max ? "more than " + std::to_string(rule.max) + " characters"
                                 : std::string("not printable ASCII"));
 }
@@ -151,8 +155,8 @@ std::optional<std::string> check_body(std::string_view body, std::size_t capacit
     return "malformed JSON body: " + json_problem(ec, body);
   simdjson::dom::object o;
   if (root.get_object().get(o)) return std::nullopt;  // lists and scalars: no ids to check here
-  for (std::string_view key : {"id", "uid", "location_id", "evse_uid", "connector_id", "session_id", "country_code",
-                               "party_id"})
+  for (std::string_view key :
+       {"id", "uid", "location_id", "evse_uid", "connector_id", "session_id", "country_code", "party_id"})
     if (auto why = check_id(o, key, "")) return why;
   simdjson::dom::array evses;
   if (o["evses"].get_array().get(evses)) return std::nullopt;

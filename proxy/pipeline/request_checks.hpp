@@ -47,9 +47,9 @@ struct header_rule {
   bool trace_id;  // visible ASCII without space (usable_id); an empty value counts as absent
 };
 inline constexpr header_rule checked_headers[] = {
-    {"X-Request-ID", max_trace_id, true},        {"X-Correlation-ID", max_trace_id, true},
-    {"OCPI-from-country-code", 2, false},        {"OCPI-from-party-id", 3, false},
-    {"OCPI-to-country-code", 2, false},          {"OCPI-to-party-id", 3, false},
+    {"X-Request-ID", max_trace_id, true}, {"X-Correlation-ID", max_trace_id, true},
+    {"OCPI-from-country-code", 2, false}, {"OCPI-from-party-id", 3, false},
+    {"OCPI-to-country-code", 2, false},   {"OCPI-to-party-id", 3, false},
 };
 
 // `values`: every value the request carries for `rule.name`, in order.

@@ -1,11 +1,11 @@
 // The mapping context's caches are filled from request bodies (a 2.2.1 Location IOP PUT is cached
 // as received): a body that is not one JSON object must not throw out of the request path (issue
 // 12 defect 6: nlohmann threw after simdjson had accepted the body, and IOP got HTTP 500).
+#include "ocpi/memory_context.hpp"
+
 #include <doctest/doctest.h>
 
 #include <string>
-
-#include "ocpi/memory_context.hpp"
 
 using namespace ocpi;
 

@@ -3,15 +3,15 @@
 // and exactly which requests reached the handler. A refused request must close the connection
 // with the pipelined bytes unread: a request hidden in a body the bridge could not frame exactly
 // never reaches the router (request smuggling, issue 12 defect 4).
+#include "proxy/net/framing.hpp"
+
 #include <doctest/doctest.h>
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "net_test_support.hpp"
-#include "proxy/net/framing.hpp"
 #include "proxy/net/listener.hpp"
 
 using namespace net_test;
@@ -23,8 +23,8 @@ constexpr std::string_view next_request = "GET /next HTTP/1.1\r\nHost: x\r\n\r\n
 
 struct framing_case {
   const char* name;
-  std::string bytes;      // one request; `next_request` is appended
-  unsigned status;        // of the first answer
+  std::string bytes;              // one request; `next_request` is appended
+  unsigned status;                // of the first answer
   std::vector<std::string> seen;  // "METHOD target body [X-Probe]" per request the handler got
 };
 
@@ -67,17 +67,21 @@ std::vector<framing_case> cases() {
       {"chunked, any case", post("Transfer-Encoding: ChUnKeD\r\n", "5\r\nhello\r\n0\r\n\r\n"), 200, both},
       {"chunked in two chunks", post("Transfer-Encoding: chunked\r\n", "2\r\nhe\r\n3\r\nllo\r\n0\r\n\r\n"), 200, both},
       {"chunk size in upper-case hex with leading zeros",
-       post("Transfer-Encoding: chunked\r\n", "0000A\r\nhellohello\r\n0\r\n\r\n"), 200,
+       post("Transfer-Encoding: chunked\r\n", "0000A\r\nhellohello\r\n0\r\n\r\n"),
+       200,
        {"POST /a hellohello", "GET /next "}},
       {"chunk extensions are ignored (§7.1.1)",
        post("Transfer-Encoding: chunked\r\n", "5;name=value;quoted=\"a b\";flag\r\nhello\r\n0;last\r\n\r\n"), 200,
        both},
       {"trailer fields are not merged into the header section (RFC 9110 §6.5.1)",
        post("Transfer-Encoding: chunked\r\n", "5\r\nhello\r\n0\r\nX-Probe: from-trailer\r\n\r\n"), 200, both},
-      {"obs-fold is replaced by a space (§5.2)", post("X-Probe: a\r\n b\r\nContent-Length: 5\r\n", "hello"), 200,
+      {"obs-fold is replaced by a space (§5.2)",
+       post("X-Probe: a\r\n b\r\nContent-Length: 5\r\n", "hello"),
+       200,
        {"POST /a hello [a b]", "GET /next "}},
       {"obs-fold cannot smuggle a Transfer-Encoding",
-       post("X-Probe: a\r\n Transfer-Encoding: chunked\r\nContent-Length: 5\r\n", "hello"), 200,
+       post("X-Probe: a\r\n Transfer-Encoding: chunked\r\nContent-Length: 5\r\n", "hello"),
+       200,
        {"POST /a hello [a Transfer-Encoding: chunked]", "GET /next "}},
 
       // -- Transfer-Encoding whose final coding is not chunked (§6.3 item 4): 400 + close -------
@@ -88,7 +92,8 @@ std::vector<framing_case> cases() {
        400, none},
       {"TE empty", post("Transfer-Encoding: \r\n", smuggled), 400, none},
       {"TE chunked with a parameter", post("Transfer-Encoding: chunked;q=1\r\n", "5\r\nhello\r\n0\r\n\r\n"), 400, none},
-      {"TE chunked twice (§6.1)", post("Transfer-Encoding: chunked, chunked\r\n", "5\r\nhello\r\n0\r\n\r\n"), 400, none},
+      {"TE chunked twice (§6.1)", post("Transfer-Encoding: chunked, chunked\r\n", "5\r\nhello\r\n0\r\n\r\n"), 400,
+       none},
       {"TE chunked twice over two fields",
        post("Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n", "5\r\nhello\r\n0\r\n\r\n"), 400, none},
       // -- a coding the bridge does not decode (§6.1): 501 + close --------------------------------
@@ -116,10 +121,11 @@ std::vector<framing_case> cases() {
        post("Transfer-Encoding: chunked\r\n", "fffffffffffffffffffff\r\nhello\r\n0\r\n\r\n"), 400, none},
       {"chunk size negative", post("Transfer-Encoding: chunked\r\n", "-5\r\nhello\r\n0\r\n\r\n"), 400, none},
       {"chunk data longer than its size", post("Transfer-Encoding: chunked\r\n", "3\r\nhello\r\n0\r\n\r\n"), 400, none},
-      {"chunk extension without a name", post("Transfer-Encoding: chunked\r\n", "5;=x\r\nhello\r\n0\r\n\r\n"), 400, none},
+      {"chunk extension without a name", post("Transfer-Encoding: chunked\r\n", "5;=x\r\nhello\r\n0\r\n\r\n"), 400,
+       none},
       {"chunk line ending in a bare LF", post("Transfer-Encoding: chunked\r\n", "5\nhello\r\n0\r\n\r\n"), 400, none},
-      {"chunked body over the limit",
-       post("Transfer-Encoding: chunked\r\n", "100000\r\n" + std::string(4096, 'x')), 413, none},
+      {"chunked body over the limit", post("Transfer-Encoding: chunked\r\n", "100000\r\n" + std::string(4096, 'x')),
+       413, none},
       // -- field syntax (§5) and line endings (§2.2) --------------------------------------------
       {"bare LF line endings", "POST /a HTTP/1.1\nHost: x\nContent-Length: 5\n\nhello", 400, none},
       {"bare CR inside a field value", post("X-Probe: a\rb\r\nContent-Length: 5\r\n", "hello"), 400, none},
@@ -178,8 +184,8 @@ TEST_CASE("RFC 9112 §6 request framing: conformance table") {
     CHECK(status == c.status);
     CHECK(joined(s.seen) == joined(c.seen));
     if (c.status >= 400) {
-      CHECK_FALSE(keep_alive);       // Connection: close announced
-      CHECK(ocpi_status == 2000);    // with an OCPI envelope
+      CHECK_FALSE(keep_alive);              // Connection: close announced
+      CHECK(ocpi_status == 2000);           // with an OCPI envelope
       CHECK(close_ec == asio::error::eof);  // and the connection closed, the pipelined request unread
     } else {
       CHECK(second_status == 200);  // the pipelined request right after the body was served

@@ -1,20 +1,19 @@
 // Accept failures (issue 12 defect 7): descriptor exhaustion used to log one warning per 50 ms
 // pause and face, worded as the error's bare message; now one line per interval that names the
 // errno, then one line when accepting works again.
+#include "proxy/net/listener.hpp"
+
 #include <doctest/doctest.h>
-
-#include <unistd.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
+#include <boost/asio/steady_timer.hpp>
 #include <sstream>
 #include <string>
 
-#include <boost/asio/steady_timer.hpp>
-#include <spdlog/sinks/ostream_sink.h>
-#include <spdlog/spdlog.h>
-
 #include "net_test_support.hpp"
-#include "proxy/net/listener.hpp"
 
 using namespace net_test;
 using namespace ocpi::proxy;

@@ -1,11 +1,12 @@
 // What a caller may bring in (issue 12 defects 5 and 6): path segments, trace/routing headers and
 // bodies, refused with a message naming the field.
+#include "proxy/pipeline/request_checks.hpp"
+
 #include <doctest/doctest.h>
 
 #include <string>
 #include <vector>
 
-#include "proxy/pipeline/request_checks.hpp"
 #include "proxy/pipeline/url_mapping.hpp"
 
 using namespace ocpi::proxy;
@@ -61,10 +62,12 @@ TEST_CASE("request checks: ids are printable ASCII of the face's length") {
   CHECK(path_error("/ocpi/2.2.1/emsp/locations/BE/BECX/L", true) == "invalid party_id: more than 3 characters");
   const std::string id36(36, 'a'), id37(37, 'a'), id39(39, 'a'), id40(40, 'a');
   CHECK(path_error("/ocpi/2.2.1/emsp/locations/BE/BEC/" + id36, true) == "ok");
-  CHECK(path_error("/ocpi/2.2.1/emsp/locations/BE/BEC/" + id37, true) == "invalid location_id: more than 36 characters");
+  CHECK(path_error("/ocpi/2.2.1/emsp/locations/BE/BEC/" + id37, true) ==
+        "invalid location_id: more than 36 characters");
   // 2.1.1 Location ids are string(39): 37..39 are left to ids.long_id_policy.
   CHECK(path_error("/ocpi/emsp/2.1.1/locations/BE/BEC/" + id39, false) == "ok");
-  CHECK(path_error("/ocpi/emsp/2.1.1/locations/BE/BEC/" + id40, false) == "invalid location_id: more than 39 characters");
+  CHECK(path_error("/ocpi/emsp/2.1.1/locations/BE/BEC/" + id40, false) ==
+        "invalid location_id: more than 39 characters");
   // Space, `?`, `#` and `/` are printable ASCII: valid in ids (percent-encoded again when forwarded).
   CHECK(path_error("/ocpi/2.2.1/emsp/locations/BE/BEC/A%20B%3FC%23D%2FE", true) == "ok");
   // The bridge's own callback ids are credentials-token sized (43 characters), bounded at 64.

@@ -20,6 +20,12 @@ std::string fold(std::string_view s) {
 }
 std::string str(const json& j, const char* k) { return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : ""; }
 party owner_of(const json& j) { return {str(j, "country_code"), str(j, "party_id")}; }
+// Cached objects arrive from request bodies: never throw on them (a throw here answered IOP
+// HTTP 500, issue 12 defect 6). Text that is not one JSON object is not cached.
+json parse_object(const std::string& text) {
+  json j = json::parse(text, nullptr, false);
+  return j.is_object() ? j : json();
+}
 template <class Map>  // a copy of the entry under `k`, if any
 std::optional<typename Map::mapped_type> lookup(const Map& m, const std::string& k) {
   if (auto it = m.find(k); it != m.end()) return it->second;
@@ -48,7 +54,7 @@ std::optional<std::string> memory_context::token(const party& owner, std::string
 std::vector<std::string> memory_context::tokens_by_contract_id(std::string_view contract_id) const {
   std::vector<std::string> hits;
   for (const auto& [k, text] : tokens_) {
-    const auto j = json::parse(text);
+    const auto j = parse_object(text);
     if (iequals(str(j, "contract_id"), contract_id)) hits.push_back(text);
   }
   return hits;
@@ -125,19 +131,23 @@ std::optional<std::string> memory_context::original_of_hash(std::string_view has
 }
 
 void memory_context::put_location(const std::string& text) {
-  const auto j = json::parse(text);
+  const auto j = parse_object(text);
+  if (j.is_null()) return;
   put_cached(locations_, context_listener::cache::location, key(owner_of(j), str(j, "id")), text);
 }
 void memory_context::put_session(const std::string& text) {
-  const auto j = json::parse(text);
+  const auto j = parse_object(text);
+  if (j.is_null()) return;
   put_cached(sessions_, context_listener::cache::session, key(owner_of(j), str(j, "id")), text);
 }
 void memory_context::put_tariff(const std::string& text) {
-  const auto j = json::parse(text);
+  const auto j = parse_object(text);
+  if (j.is_null()) return;
   put_cached(tariffs_, context_listener::cache::tariff, key(owner_of(j), str(j, "id")), text);
 }
 void memory_context::put_token(const std::string& text) {
-  const auto j = json::parse(text);
+  const auto j = parse_object(text);
+  if (j.is_null()) return;
   const std::string type = str(j, "type");
   put_cached(tokens_, context_listener::cache::token, key(owner_of(j), str(j, "uid") + "|" + (type.empty() ? "RFID" : type)),
              text);

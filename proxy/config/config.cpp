@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include <boost/asio/ip/address.hpp>
 #include <toml++/toml.h>
 
 #include "ocpi/embedded_config.hpp"
@@ -300,6 +301,13 @@ void require_url(const std::string& value, const std::string& path) {
 
 void validate_face(const face_config& f, const std::string& path) {
   if (f.listen.host.empty()) fail(path + ".listen", "required");
+  // The listener binds IP literals only (no resolver at bind time, and a name could resolve to a
+  // non-loopback address or to several): refuse a name here rather than fail at bind time.
+  boost::system::error_code ec;
+  boost::asio::ip::make_address(f.listen.host, ec);
+  if (ec)
+    fail(path + ".listen",
+         "expected an IP address literal (e.g. 127.0.0.1, 0.0.0.0, [::1]), got host '" + f.listen.host + "'");
   if (!f.public_url.empty() && !parse_url(f.public_url))
     fail(path + ".public_url", "expected an http(s) URL, got '" + f.public_url + "'");
   if (f.tls && f.cert_file.empty()) fail(path + ".cert_file", "required when tls = true");
@@ -331,8 +339,8 @@ void validate(const bridge_config& c) {
   validate_face(c.legacy_face, "face.legacy");
   validate_face(c.admin_face, "face.admin");
   // The admin API hands out registration tokens: never reachable from another machine.
-  const auto& ah = c.admin_face.listen.host;
-  if (ah != "127.0.0.1" && ah != "::1" && ah != "localhost") fail("face.admin.listen", "must be a loopback address");
+  if (!boost::asio::ip::make_address(c.admin_face.listen.host).is_loopback())
+    fail("face.admin.listen", "must be a loopback address");
   if (c.admin_face.tls) fail("face.admin.tls", "the admin face is plain HTTP on loopback");
   require_url(c.iop.versions_url, "iop.versions_url");
   validate_static_tokens(c.iop.token, c.iop.accepts_token, "iop");

@@ -1,5 +1,7 @@
 #include "proxy/net/listener.hpp"
 
+#include <cerrno>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -18,6 +20,53 @@ namespace asio = boost::asio;
 using asio::ip::tcp;
 using boost::system::error_code;
 
+namespace {
+
+// errno names for the failures an operator can act on (raise `ulimit -n`, free memory).
+const char* errno_name(const error_code& ec) {
+  if (ec.category() != boost::system::system_category()) return nullptr;
+  switch (ec.value()) {
+    case EMFILE: return "EMFILE";
+    case ENFILE: return "ENFILE";
+    case ENOBUFS: return "ENOBUFS";
+    case ENOMEM: return "ENOMEM";
+    case ECONNABORTED: return "ECONNABORTED";
+    case EPERM: return "EPERM";
+    default: return nullptr;
+  }
+}
+
+}  // namespace
+
+std::string describe_accept_error(const error_code& ec) {
+  std::string out = ec.message();
+  if (const char* name = errno_name(ec)) out += std::string(" (") + name + ")";
+  return out;
+}
+
+void note_accept_failure(accept_failures& f, const char* face, const error_code& ec,
+                         std::chrono::steady_clock::time_point now) {
+  ++f.total;
+  if (f.total > 1 && now - f.last_logged < accept_failures::log_interval) {
+    ++f.suppressed;
+    return;
+  }
+  if (f.total == 1)
+    spdlog::warn("{}: accept failed: {}; pausing {} ms between attempts, repeats logged every {} s", face,
+                 describe_accept_error(ec), accept_failures::pause.count(), accept_failures::log_interval.count());
+  else
+    spdlog::warn("{}: accept still failing: {}; pausing {} ms; {} more suppressed", face, describe_accept_error(ec),
+                 accept_failures::pause.count(), f.suppressed);
+  f.last_logged = now;
+  f.suppressed = 0;
+}
+
+void note_accept_success(accept_failures& f, const char* face) {
+  if (f.total == 0) return;
+  spdlog::warn("{}: accepting again after {} failed accept(s)", face, f.total);
+  f = accept_failures{};
+}
+
 struct listener::impl {
   asio::io_context& ioc;
   asio::strand<asio::io_context::executor_type> strand;
@@ -26,6 +75,7 @@ struct listener::impl {
   std::shared_ptr<session_shared> shared;
   std::atomic<std::uint16_t> port{0};
   bool single_thread = false;
+  accept_failures failures;  // touched on `strand` only (the accept loop)
 
   impl(asio::io_context& c, listen_address l) : ioc(c), strand(asio::make_strand(c)), acceptor(strand), listen(std::move(l)) {}
 };
@@ -51,11 +101,12 @@ asio::awaitable<void> accept_loop(std::shared_ptr<listener::impl> self) {
     auto [ec, socket] = co_await self->acceptor.async_accept(session_executor, no_throw);
     if (ec == asio::error::operation_aborted || !self->acceptor.is_open()) co_return;
     if (ec) {  // e.g. EMFILE: back off instead of spinning
-      spdlog::warn("{}: accept failed: {}", to_string(self->shared->which), ec.message());
-      asio::steady_timer pause(self->strand, std::chrono::milliseconds(50));
+      note_accept_failure(self->failures, to_string(self->shared->which), ec, std::chrono::steady_clock::now());
+      asio::steady_timer pause(self->strand, accept_failures::pause);
       co_await pause.async_wait(no_throw);
       continue;
     }
+    note_accept_success(self->failures, to_string(self->shared->which));
     auto executor = socket.get_executor();
     asio::co_spawn(executor, run_session(tcp::socket(std::move(socket)), self->shared),
                    [](std::exception_ptr e) { log_failure(e, "session"); });

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
 
 #include <boost/system/error_code.hpp>
 
@@ -37,6 +38,21 @@ struct listener_options {
   // The io_context runs on one thread: sessions need no strand of their own.
   bool single_thread = false;
 };
+
+// Accept failures repeat every pause for as long as their cause lasts (descriptors exhausted: 20
+// a second per face, each logged as its own warning before): the first is logged, then one line
+// per interval with the count of the ones not logged, then one line when accepting works again.
+struct accept_failures {
+  static constexpr std::chrono::seconds log_interval{10};
+  static constexpr std::chrono::milliseconds pause{50};
+  std::chrono::steady_clock::time_point last_logged{};
+  std::size_t suppressed = 0;  // since last_logged
+  std::size_t total = 0;       // since the last successful accept
+};
+std::string describe_accept_error(const boost::system::error_code& ec);  // "Too many open files (EMFILE)"
+void note_accept_failure(accept_failures& f, const char* face, const boost::system::error_code& ec,
+                         std::chrono::steady_clock::time_point now);
+void note_accept_success(accept_failures& f, const char* face);
 
 class listener {
  public:

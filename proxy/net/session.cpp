@@ -2,6 +2,7 @@
 
 #include <array>
 #include <exception>
+#include <iterator>
 #include <optional>
 #include <string>
 
@@ -17,6 +18,9 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <spdlog/spdlog.h>
+
+#include "proxy/net/framing.hpp"
+#include "proxy/pipeline/request_ids.hpp"
 
 namespace ocpi::proxy {
 
@@ -40,6 +44,8 @@ class count_guard {
   std::atomic<std::size_t>& n_;
 };
 
+constexpr std::size_t max_unparsed_bytes = 256 * 1024;
+
 std::string remote_of(const asio::ip::tcp::socket& socket) {
   error_code ec;
   const auto ep = socket.remote_endpoint(ec);
@@ -49,6 +55,7 @@ std::string remote_of(const asio::ip::tcp::socket& socket) {
 
 // A read failure that deserves an answer before closing; nothing for timeouts, resets and EOFs.
 std::optional<response> local_reply_for(const error_code& ec) {
+  if (ec.category() == framing_category()) return make_local_response(framing_status(ec), 2000, ec.message());
   if (ec == http::error::body_limit)
     return make_local_response(http::status::payload_too_large, 2000, "request body too large");
   if (ec == http::error::header_limit)
@@ -90,6 +97,9 @@ asio::awaitable<error_code> read_request(Stream& stream, beast::flat_buffer& buf
   tcp_of(stream).expires_after(s.client_timeout);
   auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, no_throw);
   if (ec) co_return ec;
+  // Before `100 Continue` invites the body: a request whose framing is ambiguous never gets one.
+  if (const auto framing = check_request_framing(parser.get().base(), parser.get().version(), parser.chunked()))
+    co_return framing;
   if (beast::iequals(parser.get()[http::field::expect], "100-continue")) {
     http::response<http::empty_body> cont{http::status::continue_, 11};
     tcp_of(stream).expires_after(s.client_timeout);
@@ -100,15 +110,21 @@ asio::awaitable<error_code> read_request(Stream& stream, beast::flat_buffer& buf
   // Room for simdjson's padding behind the body (Beast reserves exactly Content-Length): the
   // router then parses the body in place instead of copying it first.
   if (const auto length = parser.content_length()) parser.get().body().reserve(*length + body_padding);
+  const auto header_count = static_cast<std::size_t>(std::distance(parser.get().begin(), parser.get().end()));
   tcp_of(stream).expires_after(s.client_timeout);
   std::tie(ec, n) = co_await http::async_read(stream, buffer, parser, no_throw);
+  if (!ec && parser.chunked()) drop_trailer_fields(parser.get().base(), header_count);
   co_return ec;
 }
 
 // Request/response loop; returns when the connection must close.
 template <class Stream>
 asio::awaitable<void> serve(Stream& stream, const session_shared& s, const std::string& remote, bool tls) {
-  beast::flat_buffer buffer;
+  // Bounded: the buffer holds at most one unparsed element (the header section, within Beast's
+  // 8 KB header limit, or one chunk-size line) plus one read. Unbounded, a chunk line with endless
+  // chunk extensions grew it until the client timeout; full, Beast fails the read with
+  // buffer_overflow (400).
+  beast::flat_buffer buffer(max_unparsed_bytes);
   // Beast reads at most the buffer's free capacity (512 bytes minimum) per call: without room,
   // a 1 KB request takes three recvmsg calls and a large body hundreds.
   buffer.reserve(16 * 1024);
@@ -119,7 +135,11 @@ asio::awaitable<void> serve(Stream& stream, const session_shared& s, const std::
     if (rec) {
       auto reply = local_reply_for(rec);
       if (!reply) co_return;
-      spdlog::info("{} {}: {} -> {}", to_string(s.which), remote, rec.message(), reply->result_int());
+      // The correlation id, when the header section got that far, ties the refusal to the caller's
+      // own logs; an unusable one is not echoed into ours.
+      const std::string_view cid = parser.get()[correlation_id_header];
+      spdlog::info("{} {}: cid={} {} -> {}", to_string(s.which), remote, usable_id(cid) ? cid : "-", rec.message(),
+                   reply->result_int());
       reply->keep_alive(false);
       tcp_of(stream).expires_after(s.client_timeout);
       co_await http::async_write(stream, *reply, no_throw);

@@ -1,7 +1,9 @@
 #include "proxy/router/bridge.hpp"
 
+#include <boost/beast/core/string.hpp>
 #include <spdlog/spdlog.h>
 
+#include "proxy/pipeline/request_checks.hpp"
 #include "proxy/pipeline/token_codec.hpp"
 #include "proxy/pipeline/url_mapping.hpp"
 #include "proxy/router/commands.hpp"
@@ -161,6 +163,26 @@ awaitable<response> route_legacy(runtime& rt, exchange& ex, const segments& seg)
   co_return unknown_route(ex);
 }
 
+// Issue 12 defects 5 and 6: what the request brings is checked here, once, before any route
+// sees it. The path (no dot segment, printable ids of bounded length), the trace and routing
+// headers, and the body (one valid JSON value; the ids that become URL segments printable).
+// Before authentication too: nothing of an unchecked request reaches the state store or a log
+// field other than the exchange line. nullopt = accepted.
+std::optional<std::string> refusal_of(const inbound& in, const std::optional<segments>& path) {
+  if (auto why = check_target(in.req.target())) return why;
+  if (!path) return std::string("invalid path: broken percent-encoding");
+  if (auto why = check_path(*path, in.which == face::hub)) return why;
+  std::vector<std::string_view> values;
+  for (const auto& rule : checked_headers) {
+    values.clear();
+    for (const auto& f : in.req)
+      if (boost::beast::iequals(f.name_string(), rule.name)) values.push_back(f.value());
+    if (auto why = check_header(rule, values)) return why;
+  }
+  if (in.req.body().empty()) return std::nullopt;
+  return check_body(in.req.body(), in.req.body().capacity());
+}
+
 }  // namespace
 
 bridge::bridge(const bridge_config& cfg, shared_state& state, upstream_pool& upstream) : rt_(cfg, state, upstream) {
@@ -187,10 +209,14 @@ void bridge::set_public_bases(std::string hub_base, std::string legacy_base) {
 awaitable<response> bridge::handle(inbound& in) {
   exchange ex(in);
   const auto parsed = path_segments(std::string_view(in.req.target()));
-  const segments seg = parsed.value_or(segments{});  // a malformed path matches no route (404)
+  const segments seg = parsed.value_or(segments{});
+  const auto refused = in.which == face::admin ? std::nullopt : refusal_of(in, parsed);
   // Plain if/else: GCC 12 mishandles the temporaries of co_await inside a conditional expression.
   response res;
-  if (in.which == face::hub)
+  if (refused) {
+    ex.route = "refused";
+    res = envelope_response(ex, 400, status::invalid_parameters, *refused);
+  } else if (in.which == face::hub)
     res = co_await route_hub(rt_, ex, seg);
   else if (in.which == face::legacy)
     res = co_await route_legacy(rt_, ex, seg);

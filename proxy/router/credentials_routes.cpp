@@ -97,8 +97,9 @@ response not_registered(exchange& ex, bool toward_211) {
   return envelope_response(ex, 405, status::client_error, "not registered", toward_211 ? "{}" : "");
 }
 
-// Serialises concurrent handshakes of one connection: the loser gets 405 (§1.6.3), as if the
-// winner had already finished.
+// Serialises concurrent handshakes of one connection: the losers get 409 Conflict (RFC 9110
+// §15.5.10: the request conflicts with the current state, the handshake the winner is running).
+// Not 405: the method is allowed, and a peer retrying after the winner's answer is right to.
 struct handshake_slot {
   runtime& rt;
   std::string connection;
@@ -138,7 +139,7 @@ route_result credentials_221(runtime& rt, exchange& ex, bool with_registration_t
   if (method == http::verb::post && registered) co_return envelope_response(ex, 405, status::client_error, "already registered");
   if (method == http::verb::put && !registered) co_return not_registered(ex, false);
   handshake_slot slot(rt, std::string(iop_connection));
-  if (!slot.held) co_return envelope_response(ex, 405, status::client_error, "a registration is in progress");
+  if (!slot.held) co_return envelope_response(ex, 409, status::client_error, "a registration is in progress");
   std::string why;
   const auto in = parse_221(rt, ex.in.req.body(), why);
   if (!in) co_return envelope_response(ex, 200, status::invalid_parameters, why);
@@ -182,7 +183,7 @@ route_result credentials_211(runtime& rt, exchange& ex, std::size_t index, bool 
     co_return envelope_response(ex, 405, status::client_error, "already registered", "{}");
   if (method == http::verb::put && !registered) co_return not_registered(ex, true);
   handshake_slot slot(rt, connection);
-  if (!slot.held) co_return envelope_response(ex, 405, status::client_error, "a registration is in progress", "{}");
+  if (!slot.held) co_return envelope_response(ex, 409, status::client_error, "a registration is in progress", "{}");
   std::string why;
   const auto in = parse_211(ex.in.req.body(), why);
   if (!in) co_return envelope_response(ex, 200, status::invalid_parameters, why, "{}");

@@ -22,6 +22,11 @@ std::string key(const party& owner, std::string_view id) {
   return mappings::to_upper(owner.country_code + "|" + owner.party_id + "|" + std::string(id));
 }
 
+// dump() throws on invalid UTF-8 by default; a link's url is IOP's `Location` header, bytes the
+// bridge does not control, and the throw reached the caller as 500 (issue 12 defect 6).
+// U+FFFD instead: such a URL fails to parse when it is used, answered as an unusable URL.
+constexpr auto replace_invalid = nlohmann::json::error_handler_t::replace;
+
 std::string link_json(const flow_tables::cdr_link& l) {
   return nlohmann::json{{"url", l.url},
                         {"legacy", l.legacy},
@@ -31,7 +36,7 @@ std::string link_json(const flow_tables::cdr_link& l) {
                         {"owner_id", l.owner_id},
                         {"queued_seq", l.queued_seq},
                         {"copy", l.copy}}
-      .dump();
+      .dump(-1, ' ', false, replace_invalid);
 }
 
 flow_tables::cdr_link link_of(const nlohmann::json& j) {
@@ -47,7 +52,7 @@ flow_tables::cdr_link link_of(const nlohmann::json& j) {
 std::string variants_json(const std::vector<tariff_variant>& list) {
   auto out = nlohmann::json::array();
   for (const auto& v : list) out.push_back({{"target", v.target}, {"json_221", v.json_221}});
-  return out.dump();
+  return out.dump(-1, ' ', false, replace_invalid);
 }
 
 std::vector<tariff_variant> variants_of(const nlohmann::json& j) {

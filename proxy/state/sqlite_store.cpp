@@ -255,7 +255,7 @@ void sqlite_store::put_object(const stored_object& o) {
 void sqlite_store::put_authorization(const stored_authorization& a) {
   db_.prepare("INSERT OR REPLACE INTO authorizations VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
       .bind(1, a.key).bind(2, a.cpo.country_code).bind(3, a.cpo.party_id).bind(4, a.reference)
-      .bind(5, a.rec.token_json).bind(6, a.rec.location_id).bind(7, nlohmann::json(a.rec.evse_uids).dump())
+      .bind(5, a.rec.token_json).bind(6, a.rec.location_id).bind(7, nlohmann::json(a.rec.evse_uids).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
       .bind(8, a.rec.connector_id).bind(9, a.rec.source).run();
 }
 

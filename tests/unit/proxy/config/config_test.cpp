@@ -159,6 +159,12 @@ TEST_CASE("config: errors name the key path") {
         "iop.accepts_token: token and accepts_token go together (leave both empty to obtain them by registration)");
   CHECK(error_of("[iop]\nversions_url = \"http://h/v\"\n") == "(no error)");  // registration instead
   CHECK(error_of("[face.admin]\nlisten = \"0.0.0.0:8299\"\n") == "face.admin.listen: must be a loopback address");
+  // Issue 12 defect 7: `localhost` passed the loopback check, then failed to bind.
+  CHECK(error_of("[face.admin]\nlisten = \"localhost:8299\"\n") ==
+        "face.admin.listen: expected an IP address literal (e.g. 127.0.0.1, 0.0.0.0, [::1]), got host 'localhost'");
+  CHECK(error_of("[face.hub]\nlisten = \"bridge.example:8221\"\n").rfind("face.hub.listen: expected an IP", 0) == 0);
+  CHECK(error_of("[face.admin]\nlisten = \"[::1]:8299\"\n") == "(no error)");
+  CHECK(error_of("[face.admin]\nlisten = \"127.0.0.2:8299\"\n") == "(no error)");
   CHECK(error_of("[iop]\nauth_encoding = \"HEX\"\n").rfind("iop.auth_encoding:", 0) == 0);
   CHECK(error_of("[iop]\nversions_url = \"ftp://x\"\n").rfind("iop.versions_url:", 0) == 0);
   CHECK(error_of("[mapping]\n\"sf.mode\" = \"NEVER\"\n").rfind("mapping.sf.mode:", 0) == 0);

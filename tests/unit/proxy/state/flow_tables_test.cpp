@@ -133,3 +133,20 @@ TEST_CASE("5 flow_tables: an unreadable stored row is skipped, the others load")
   CHECK_FALSE(t.cdr_link_of("BROKEN"));
   CHECK(t.tariff_sent({"FR", "EMP"}, {"FR", "CPO"}, "T1") == "{}");
 }
+
+TEST_CASE("5 flow_tables: a CDR link holding bytes that are not UTF-8 is stored, not thrown (issue 12 defect 6)") {
+  // The url is IOP's `Location` header as received: nlohmann's dump() threw on it, out of the
+  // request path (HTTP 500 to the legacy CPO for a CDR IOP had accepted).
+  ocpi::test::temp_dir dir;
+  auto state = open_state(dir.file("bridge.sqlite3"));
+  flow_tables t;
+  t.attach(*state);
+  std::string opaque;
+  CHECK_NOTHROW(opaque = t.add_cdr_link({.url = "https://iop/cdrs/\xff\xfe", .legacy = "legacy:BE*BEC",
+                                         .owner = {"BE", "BEC"}, .owner_id = "C\xc3"}));
+  const auto link = t.cdr_link_of(opaque);
+  REQUIRE(link);
+  CHECK(link->url == "https://iop/cdrs/\xff\xfe");  // in memory as received
+  CHECK_NOTHROW(t.put_tariff_variant({"FR", "CPO"}, "T1", {"", "bad \xff"}));
+  state->detach();
+}

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "ocpi/mapping.hpp"
+
 #include "proxy/pipeline/envelope.hpp"
 
 namespace ocpi::proxy {
@@ -23,6 +25,15 @@ void log_exchange(const exchange& ex, const response& res) {
                ex.upstream_http ? std::to_string(ex.upstream_http) : "-",
                ex.upstream_ids ? ex.upstream_ids->request_id : "-", res.result_int(), ex.ocpi_status, latency.count(),
                ex.note.empty() ? "" : " note=", ex.note);
+}
+
+void note_quirks(exchange& ex, const translation& t) {
+  if (t.losses.empty()) return;
+  for (const auto& l : t.losses)
+    if (l.kind == loss_kind::warning && l.reason.find("accept_patch_without_last_updated") != std::string::npos) {
+      ex.note = "quirk accept_patch_without_last_updated: a PATCH without last_updated let through";
+      return;
+    }
 }
 
 response envelope_response(exchange& ex, unsigned http_status, int ocpi_status, std::string_view message,

@@ -101,6 +101,7 @@ route_result locations_to_legacy_emsp(runtime& rt, exchange& ex, const segments&
                          .accept_patch_without_last_updated = rt.cfg.iop.accept_patch_without_last_updated};
     auto t = translate(tr, body, rt.state, body.capacity());
     if (!t.ok()) co_return finish(refusal(ex, *t.err, false));
+    if (is_patch) note_quirks(ex, t);
     if (kind == object_kind::location && is_put) {
       const auto was_published = cached_publish(rt, owner, rest[2]);
       const auto old_evses = cached_evse_uids(rt, owner, rest[2]);

@@ -58,6 +58,7 @@ boost::asio::awaitable<session_push> prepare_push(runtime& rt, exchange& ex, con
   co_await ensure_location_from_iop(rt, ex, me, owner, location_id, evse_uid);
   auto t = translate(down_request(rt, me, owner, is_patch ? input_shape::patch : input_shape::object), to_translate,
                      rt.state);
+  if (is_patch) note_quirks(ex, t);
   if (!t.ok())
     p.err = std::move(t.err);
   else

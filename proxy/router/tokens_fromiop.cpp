@@ -103,6 +103,7 @@ route_result tokens_to_legacy_cpo(runtime& rt, exchange& ex, const segments& res
                          .accept_patch_without_last_updated = rt.cfg.iop.accept_patch_without_last_updated};
     auto t = translate(tr, body, rt.state, body.capacity());
     if (!t.ok()) co_return finish(refusal(ex, *t.err, false));
+    if (is_patch) note_quirks(ex, t);
     if (is_put) rt.state.put_token(body);  // T6 answers from this cache
     body_211 = std::move(t.body);
   }

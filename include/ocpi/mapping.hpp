@@ -24,7 +24,7 @@ std::string_view to_string(object_kind k);
 
 enum class input_shape : std::uint8_t {
   object,  // a full object (PUT, POST, GET object answer)
-  patch,   // a PATCH body: nothing is mandatory, null means "clear"
+  patch,   // a PATCH body: nothing is mandatory but a 2.2.1 `last_updated`; null: see walk.cpp
   list,    // a page: an array of full objects; objects a rule drops are left out
 };
 
@@ -59,6 +59,9 @@ struct translate_request {
   // AuthorizationInfo up (T4): the Token uid and type (`?type=`, empty = RFID) from the authorize
   // URL, to find or synthesise the 2.2.1 `token` a 2.1.1 answer lacks (MAPPING 3.2.3).
   std::string token_uid, token_type;
+  // Peer quirk of the 2.2.1 sender (`[iop] accept_patch_without_last_updated`): a 2.2.1 PATCH
+  // without its mandatory `last_updated` is translated with a warning instead of refused (2001).
+  bool accept_patch_without_last_updated = false;
 };
 
 // The losses of one translation. A page of Locations reports hundreds (every 2.2.1-only
@@ -96,6 +99,7 @@ class loss_report {
 struct translation {
   std::string body;            // the translated JSON; empty when suppressed or on error
   bool suppressed = false;     // a rule decided the object must not be forwarded (publish=false...)
+  std::size_t left_out = 0;    // input_shape::list: objects a rule dropped from the page
   loss_report losses;          // what was dropped, defaulted, truncated or derived
   std::optional<error> err;    // set when the input must be refused
 

@@ -28,6 +28,9 @@ struct legacy_party {
   std::string operator_id;  // eMI3 operator id for the evse_id prefix rule; empty = CC*PID
   std::string default_time_zone;
   std::string default_owner_name;
+  // Gireve's 2.1.1 `authorization_id` (§4.1) in the Sessions, CDRs, AuthorizationInfo and
+  // StartSession this party receives; off for strict 2.1.1 stacks that refuse unknown fields.
+  bool authorization_id_extension = true;
 
   std::string effective_operator_id() const { return operator_id.empty() ? id.emi3() : operator_id; }
 };

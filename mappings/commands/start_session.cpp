@@ -159,7 +159,7 @@ constexpr std::array down_fields{
     field_rule{.in = "location_id", .k = kind::custom, .required = true, .fn = id_capture_down<slot_location>, .section = "3.3.3"},
     field_rule{.in = "evse_uid", .k = kind::custom, .fn = id_capture_down<slot_evse>, .section = "3.3.3"},
     field_rule{.in = "connector_id", .k = kind::custom, .fn = connector_capture, .section = "4.8"},
-    field_rule{.in = "authorization_reference", .out = "authorization_id", .k = kind::string, .max_len = 36, .section = "4.1"},
+    field_rule{.in = "authorization_reference", .out = "authorization_id", .k = kind::custom, .fn = tokens::authorization_reference_down, .section = "4.1"},
 };
 
 const object_rules rules_up{"StartSession 2.1.1", up_fields, nullptr, start_session_up_end};

@@ -154,7 +154,9 @@ std::optional<std::string> set_legacy(legacy_party& p, const std::string& key, c
   else if (key == "operator_id") p.operator_id = v;
   else if (key == "default_time_zone") p.default_time_zone = v;
   else if (key == "default_owner_name") p.default_owner_name = v;
-  else return "unknown key legacy[*]." + key;
+  else if (key == "authorization_id_extension") {
+    if (auto err = parse_bool(v, p.authorization_id_extension)) return key + ": " + *err;
+  } else return "unknown key legacy[*]." + key;
   return std::nullopt;
 }
 

@@ -34,6 +34,12 @@ std::string_view utf8_prefix(std::string_view s, std::size_t max_bytes) noexcept
   return s.substr(0, n);
 }
 
+std::size_t utf8_length(std::string_view s) noexcept {
+  std::size_t n = 0;
+  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;  // continuation bytes add none
+  return n;
+}
+
 bool is_json_decimal(std::string_view s) noexcept {
   std::size_t i = 0;
   if (i < s.size() && s[i] == '-') ++i;

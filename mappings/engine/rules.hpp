@@ -19,7 +19,9 @@ namespace od = simdjson::ondemand;
 
 enum class kind : std::uint8_t {
   string,        // JSON string, `max_len` bytes at most: longer is refused (identifiers, §0.2 r7)
-  text,          // human-readable string: longer than `max_len` is truncated at a UTF-8 boundary
+  text,          // human-readable string: longer than `max_len` (the target's limit) is truncated at a
+                 // UTF-8 boundary and reported when the source version allows it (`source_max_len`);
+                 // longer than the source version's own limit is refused (issue 13)
   integer,       // JSON integer (an integral float like 220.0 is accepted and written as 220)
   number,        // JSON number; a decimal inside a string ("2.00", §0.2 r4) is written as a number
   boolean,
@@ -60,6 +62,9 @@ struct field_rule {
   kind k = kind::string;
   bool required = false;      // mandatory in the source version (not checked on PATCH bodies)
   std::uint16_t max_len = 0;  // 0 = unbounded
+  // kind::text: the source version's string(n) when it is longer than the target's (`max_len`),
+  // e.g. Location `address` 2.2.1 string(255) -> 2.1.1 string(45). 0 = the same limit as the target.
+  std::uint16_t source_max_len = 0;
   const enum_map* enums = nullptr;
   const object_rules* sub = nullptr;
   custom_fn fn = nullptr;

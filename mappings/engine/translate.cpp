@@ -45,6 +45,7 @@ translation translate(const translate_request& req, std::string_view json, mappi
   simdjson::ondemand::document doc;
   if (auto ec = ts.parser.iterate(data, json.size(), capacity).get(doc)) {
     w.fail_json({}, ec);
+    if (result.err && result.err->http_status == 400) result.err->message = mappings::not_json_message(ec, json);
     result.body.clear();
     return result;
   }
@@ -66,6 +67,7 @@ translation translate(const translate_request& req, std::string_view json, mappi
         const bool ok = entry(w, v, &dropped);
         w.pop();
         if (!ok) break;
+        if (dropped) ++result.left_out;
       }
       out.end_array();
     }
@@ -84,15 +86,16 @@ translation translate(const translate_request& req, std::string_view json, mappi
   if (result.err) {
     result.body.clear();
     // On-Demand validates lazily: a truncated or malformed document can surface as a type error
-    // at some field. Only on this (cold) error path, check the whole text so that a body that is
-    // not JSON is reported as such (HTTP 400, MAPPING §1.6.3), not as a wrong field.
-    if (result.err->http_status != 400 && result.err->http_status != 413) {
+    // at some field, or as a lone value (an HTML page). Only on this (cold) error path, check the
+    // whole text so that a body that is not JSON is reported as such (HTTP 400, MAPPING §1.6.3),
+    // not as a wrong field, and in words that say what is wrong with the body.
+    if (result.err->http_status != 413) {
       thread_local simdjson::dom::parser validator;
       simdjson::dom::element ignored;
       const auto ec = validator.parse(data, json.size(), false).get(ignored);
       // Numbers out of range and invalid UTF-8 keep their precise field error (2001).
       if (ec && ec != simdjson::NUMBER_ERROR && ec != simdjson::NUMBER_OUT_OF_RANGE && ec != simdjson::UTF8_ERROR)
-        result.err = error{status::client_error, 400, {}, std::string("malformed JSON: ") + simdjson::error_message(ec)};
+        result.err = error{status::client_error, 400, {}, mappings::not_json_message(ec, json)};
     }
   }
   return result;

@@ -1,5 +1,6 @@
 #include "engine/walk.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -80,11 +81,34 @@ bool walk::fail_json(std::string_view field, simdjson::error_code ec) {
     case error_code::NUMBER_OUT_OF_RANGE:
     case error_code::UTF8_ERROR: return fail(status::invalid_parameters, field, "invalid UTF-8");
     case error_code::DEPTH_ERROR: return fail(status::invalid_parameters, field, "nesting too deep");
+    case error_code::SCALAR_DOCUMENT_AS_VALUE:
+      return fail(status::invalid_parameters, field, "expected a JSON object or array, got a single value");
     default:
-      if (!result_.err)
-        result_.err = error{status::client_error, 400, path(field),
-                            std::string("malformed JSON: ") + simdjson::error_message(ec)};
+      if (!result_.err) result_.err = error{status::client_error, 400, path(field), not_json_message(ec)};
       return false;
+  }
+}
+
+std::string not_json_message(simdjson::error_code ec, std::string_view text) {
+  // simdjson's own messages are written for programmers ("Use get_bool() ... on the document");
+  // the caller needs to know what is wrong with what it sent (issue 13 item 14).
+  using simdjson::error_code;
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (ec == error_code::EMPTY || (!text.empty() && first == std::string_view::npos))
+    return "body is empty: expected JSON";
+  std::string m = "body is not JSON";
+  if (first != std::string_view::npos && text[first] == '<') return m + " (it starts with '<': HTML or XML?)";
+  switch (ec) {
+    case error_code::UNCLOSED_STRING:
+    case error_code::INCOMPLETE_ARRAY_OR_OBJECT: return m + " (it ends inside a string, object or array: truncated?)";
+    case error_code::TRAILING_CONTENT: return m + " (there is more text after the JSON value)";
+    case error_code::UNESCAPED_CHARS: return m + " (a string contains an unescaped control character)";
+    case error_code::STRING_ERROR: return m + " (a string has an invalid escape)";
+    case error_code::T_ATOM_ERROR:
+    case error_code::F_ATOM_ERROR:
+    case error_code::N_ATOM_ERROR: return m + " (a word that is not true, false or null)";
+    case error_code::NUMBER_ERROR: return m + " (a malformed number)";
+    default: return m + " (malformed: check quotes, commas and brackets)";
   }
 }
 
@@ -226,6 +250,13 @@ bool walk::apply(const field_rule& r, od::value v, object_state& st) {
       if (r.max_len && s.size() > r.max_len) {
         if (r.k == kind::string)
           return fail(status::invalid_parameters, f, "longer than " + std::to_string(r.max_len) + " characters");
+        // Longer than the sender's own version allows: invalid input, not a difference between the
+        // versions. Truncating it would forward another value (an issuer, a visual number, an
+        // address) as if the owner had sent it; the owner must fix it (0.2 r7, 1.9).
+        const std::size_t source_limit = std::max(r.max_len, r.source_max_len);
+        if (utf8_length(s) > source_limit)
+          return fail(status::invalid_parameters, f,
+                      "longer than " + std::to_string(source_limit) + " characters, the limit of this field");
         s = utf8_prefix(s, r.max_len);
         char n[8];
         const char* n_end = std::to_chars(n, n + sizeof n, r.max_len).ptr;
@@ -402,18 +433,27 @@ bool walk::object(od::object obj, const object_rules& rules, object_state* paren
     const field_rule& r = rules.fields[idx];
     if (null) {
       if (patch() && r.k != kind::drop) {
-        // §1.8.4: a PATCH null on a list means "now empty"; a scalar cannot be cleared in 2.2.1.
-        st.seen |= bit;
-        if (r.k == kind::object_array || r.k == kind::string_array || r.k == kind::enum_array) {
-          out.plain_key(r.target());
-          out.begin_array();
-          out.end_array();
-        } else if (r.k == kind::custom) {
+        const bool list = r.k == kind::object_array || r.k == kind::string_array || r.k == kind::enum_array;
+        if (r.k == kind::custom) {
+          st.seen |= bit;
           push(key);
           const bool ok = r.fn(*this, r, v, st);
           pop();
           if (!ok) return false;
+        } else if (list && req.dir == direction::up) {
+          // §1.8.4: a 2.1.1 PATCH replaces fields, and a null list there means "now empty".
+          st.seen |= bit;
+          out.plain_key(r.target());
+          out.begin_array();
+          out.end_array();
+        } else if (list) {
+          // 2.2.1 gives null no meaning in a PATCH: fields left out stay unchanged, and a list is
+          // emptied with `[]` (a PUT restores defaults). Writing `[]` toward 2.1.1 would clear
+          // the receiver's list on a value the sender never stated: dropped and reported.
+          lost(loss_kind::dropped, key, null_list_in_221_patch);
         } else {
+          // A scalar cannot be cleared by a PATCH in 2.2.1. Not marked as seen: a null
+          // `last_updated` is a missing one.
           lost(loss_kind::dropped, key, "null in a PATCH cannot clear a field (1.8.4)");
         }
       }
@@ -431,6 +471,8 @@ bool walk::object(od::object obj, const object_rules& rules, object_state* paren
       if (r.required && !((st.seen >> i) & 1U))
         return fail(status::invalid_parameters, r.in, "missing mandatory field (" + std::string(r.section) + ")");
     }
+  } else if (req.dir == direction::down && path_.empty() && !patch_last_updated_down(rules, st)) {
+    return false;
   }
   if (rules.end && !rules.end(*this, st)) return false;
   if (st.drop) {
@@ -439,6 +481,20 @@ bool walk::object(od::object obj, const object_rules& rules, object_state* paren
     return true;
   }
   out.end_object();
+  return true;
+}
+
+bool walk::patch_last_updated_down(const object_rules& rules, const object_state& st) {
+  // 2.2.1 Locations, Sessions and Tokens: "Any request to the PATCH method SHALL contain the
+  // `last_updated` field", and status 2001 names exactly this case. Only the body's own object:
+  // the objects a PATCH carries (evses, connectors) are whole objects with their own.
+  for (std::size_t i = 0; i < rules.fields.size(); ++i) {
+    if (rules.fields[i].in != "last_updated" || ((st.seen >> i) & 1U)) continue;
+    if (!req.accept_patch_without_last_updated)
+      return fail(status::invalid_parameters, "last_updated", "missing in a PATCH: mandatory in 2.2.1 (1.8.4)");
+    lost(loss_kind::warning, "last_updated",
+         "PATCH without last_updated accepted from this peer (iop.accept_patch_without_last_updated, 1.8.4)");
+  }
   return true;
 }
 

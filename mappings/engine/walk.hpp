@@ -13,6 +13,14 @@
 
 namespace ocpi::mappings {
 
+// Loss reason for a null list in a 2.2.1 PATCH (walk.cpp explains the rule); shared with custom rows.
+inline constexpr std::string_view null_list_in_221_patch =
+    "null in a 2.2.1 PATCH is no list value: left unchanged, [] empties a list (1.8.4)";
+
+// What is wrong with a body simdjson could not parse, in words for the sender (never simdjson's
+// developer hints). `text` (the body) refines it: empty, or starting with '<' (HTML, SOAP).
+std::string not_json_message(simdjson::error_code ec, std::string_view text = {});
+
 // Per-object scratch space the hooks and custom rules of one table share.
 struct object_state {
   const object_rules* rules = nullptr;
@@ -70,6 +78,9 @@ class walk {
                     int* written = nullptr);
   // Applies one row to a present, non-null value (the key is not yet written).
   bool apply(const field_rule& rule, od::value value, object_state& st);
+  // A 2.2.1 PATCH body without `last_updated`: refused (2001), or reported when the peer's quirk
+  // allows it. Returns false on refusal.
+  bool patch_last_updated_down(const object_rules& rules, const object_state& st);
 
   // --- typed readers: each reports a type error at `field` and returns false ---------------
   bool read_string(od::value& v, std::string_view field, std::string_view& s);

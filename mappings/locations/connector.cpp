@@ -95,7 +95,10 @@ bool power_type_down(walk& w, const field_rule& r, od::value v, object_state&) {
 bool tariff_ids_down(walk& w, const field_rule&, od::value v, object_state& st) {
   bool null = false;
   if (auto ec = v.is_null().get(null)) return w.fail_json({}, ec);
-  if (null) return true;  // PATCH null: nothing a 2.1.1 PATCH could express beyond "unchanged"
+  if (null) {  // PATCH null: nothing a 2.1.1 PATCH could express beyond "unchanged"; never silent
+    w.lost(loss_kind::dropped, {}, null_list_in_221_patch);
+    return true;
+  }
   od::array arr;
   if (auto ec = v.get_array().get(arr)) return w.fail_json({}, ec);
   std::array<std::string_view, 16> ids{};

@@ -258,7 +258,7 @@ constexpr std::array down_fields{
     field_rule{.in = "publish", .k = kind::custom, .required = true, .fn = publish_down, .section = "4.7"},
     field_rule{.in = "publish_allowed_to", .k = kind::drop, .section = "3.1.2"},
     field_rule{.in = "name", .k = kind::text, .max_len = 255, .section = "3.1.2"},
-    field_rule{.in = "address", .k = kind::text, .required = true, .max_len = 45, .section = "1.9"},
+    field_rule{.in = "address", .k = kind::text, .required = true, .max_len = 45, .source_max_len = 255, .section = "1.9"},
     field_rule{.in = "city", .k = kind::text, .required = true, .max_len = 45, .section = "3.1.2"},
     field_rule{.in = "postal_code", .k = kind::text, .max_len = 10, .section = "3.1.2"},
     field_rule{.in = "state", .k = kind::drop, .section = "3.1.2"},

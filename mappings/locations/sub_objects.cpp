@@ -16,6 +16,9 @@ namespace {
 // --- GeoLocation (§3.1.5, §1.9) -------------------------------------------------------------
 // Up: 2.2.1 accepts 5 to 7 decimals, so a conforming 2.1.1 value (6) is copied as is; anything
 // else a lenient 2.1.1 stack sends is normalised to 6. Down: exactly 6, rounding reported.
+// Fewer than 5 decimals ("49.0381") matches neither version's regex: it is padded (the value is
+// the same number, and refusing would take the whole Location off roaming for a format slip) and
+// reported, because the padding states a precision the owner never gave (issue 13 item 12).
 bool coordinate(walk& w, const field_rule& r, od::value v, int int_digits, direction dir) {
   bool ok = true;
   if (patch_null(w, v, ok)) return ok;
@@ -33,6 +36,9 @@ bool coordinate(walk& w, const field_rule& r, od::value v, int int_digits, direc
     return w.fail(status::invalid_parameters, {}, "not a decimal-degree coordinate (3.1.5)");
   if (!is_coordinate(s, int_digits, 0, 6))
     w.lost(loss_kind::derived, {}, std::string(s) + " rounded to " + scratch + " (1.9)");
+  else if (!is_coordinate(s, int_digits, 5, 6))
+    w.lost(loss_kind::warning, {}, std::string(s),
+           " has fewer than the 5 decimals either version requires: padded to ", scratch, " (1.9)");
   w.out.string(scratch);
   return true;
 }

@@ -8,6 +8,7 @@
 #include "sessions/entries.hpp"
 #include "sessions/location_211.hpp"
 #include "sessions/token_resolution.hpp"
+#include "tokens/id_rules.hpp"
 
 namespace ocpi::mappings::sessions {
 
@@ -98,6 +99,7 @@ bool authorization_reference_down(walk& w, const field_rule&, od::value v, objec
   std::string_view s;
   if (!w.read_string(v, {}, s)) return false;
   if (s.size() > 36) return w.fail(status::invalid_parameters, {}, "longer than 36 characters");
+  if (!tokens::authorization_id_wanted(w)) return true;
   if (const auto original = w.ctx.original_of_hash(s)) w.out.field("authorization_id", *original);
   else w.out.field("authorization_id", s);
   return true;

@@ -45,6 +45,9 @@ void synthesise_token(walk& w, const party& owner, std::string_view uid, std::st
   w.out.field("type", type);
   w.out.field("contract_id", uid);
   w.out.field("issuer", utf8_prefix(issuer, 64));
+  // The configured business name is longer than the Token's string(64): never silently cut.
+  if (utf8_prefix(issuer, 64).size() < issuer.size())
+    w.lost(loss_kind::truncated, "token.issuer", "business name truncated to 64 bytes (3.2.3)");
   w.out.field("valid", allowed == "ALLOWED");
   w.out.field("whitelist", std::string_view{"NEVER"});
   w.out.field("last_updated", w.ctx.now());
@@ -94,7 +97,7 @@ constexpr std::array down_fields{
     field_rule{.in = "allowed", .k = kind::enumeration, .required = true, .enums = &allowed_type, .section = "3.2.3"},
     field_rule{.in = "token", .k = kind::custom, .required = true, .fn = token_skip, .section = "3.2.3"},
     field_rule{.in = "location", .k = kind::object, .sub = &location_references_rules_down, .section = "3.2.4"},
-    field_rule{.in = "authorization_reference", .out = "authorization_id", .k = kind::string, .max_len = 36, .section = "4.1"},
+    field_rule{.in = "authorization_reference", .out = "authorization_id", .k = kind::custom, .fn = tokens::authorization_reference_down, .section = "4.1"},
     field_rule{.in = "info", .k = kind::object, .sub = &shared::display_text, .section = "3.2.3"},
 };
 

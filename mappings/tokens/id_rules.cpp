@@ -109,6 +109,22 @@ bool authorization_id_up(walk& w, const field_rule& r, od::value v, object_state
   return true;
 }
 
+bool authorization_id_wanted(walk& w) {
+  if (!w.req.legacy || w.req.legacy->authorization_id_extension) return true;
+  w.lost(loss_kind::dropped, {},
+         "no authorization_id: a Gireve 2.1.1 extension, off for this party (legacy authorization_id_extension, 4.1)");
+  return false;
+}
+
+bool authorization_reference_down(walk& w, const field_rule& r, od::value v, object_state&) {
+  std::string_view ref;
+  if (!w.read_string(v, {}, ref)) return false;
+  if (ref.size() > id_max_221) return w.fail(status::invalid_parameters, {}, "longer than 36 characters");
+  if (!authorization_id_wanted(w)) return true;
+  write_id(w, r.target(), ref);
+  return true;
+}
+
 bool exposed_location_id_up(walk& w, const field_rule& r, od::value v, object_state& st) {
   std::string_view exposed;
   if (!w.read_string(v, {}, exposed)) return false;

@@ -20,6 +20,12 @@ bool id_down(walk& w, const field_rule& r, od::value v, object_state& st);
 bool id_array_down(walk& w, const field_rule& r, od::value v, object_state& st);
 // up, Gireve `authorization_id` -> `authorization_reference`: >36 replaced by a hash (§4.1).
 bool authorization_id_up(walk& w, const field_rule& r, od::value v, object_state& st);
+// down: false, and the loss reported, when the receiving legacy party does not take Gireve's
+// 2.1.1 `authorization_id` extension (`[[legacy]] authorization_id_extension = false`, §4.1):
+// strict 2.1.1 stacks refuse unknown fields.
+bool authorization_id_wanted(walk& w);
+// down, `authorization_reference` -> Gireve `authorization_id` (AuthorizationInfo, StartSession).
+bool authorization_reference_down(walk& w, const field_rule& r, od::value v, object_state& st);
 // up, command `location_id`: exposed id -> owner id via the id map; unknown -> 2003 (§4.6).
 // Captures the exposed id in st.slot[0].
 bool exposed_location_id_up(walk& w, const field_rule& r, od::value v, object_state& st);

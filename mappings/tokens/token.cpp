@@ -164,10 +164,10 @@ bool issuer_capture(walk& w, const field_rule&, od::value v, object_state& st) {
   if (patch_null(w, v)) return true;
   std::string_view s;
   if (!w.read_string(v, {}, s)) return false;
-  if (s.size() > 64) {
-    s = utf8_prefix(s, 64);
-    w.lost(loss_kind::truncated, {}, "truncated to 64 bytes (3.2.2)");
-  }
+  // string(64) in both versions: a longer issuer is invalid at its source, and a truncated one
+  // would name another company (0.2 r7, as the walker does for `text` rows).
+  if (utf8_length(s) > 64)
+    return w.fail(status::invalid_parameters, {}, "longer than 64 characters, the limit of this field");
   st.slot[slot_issuer] = s;
   st.flags |= has_issuer;
   return true;

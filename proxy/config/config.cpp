@@ -169,6 +169,7 @@ void read_iop(const toml::table& t, bridge_config& c) {
   r.text("token", c.iop.token);
   r.text("accepts_token", c.iop.accepts_token);
   r.text("auth_encoding", c.iop.auth_encoding);
+  r.flag("accept_patch_without_last_updated", c.iop.accept_patch_without_last_updated);
   read_upstream_tls(r, c.iop.tls);
   r.text("client_cert_file", c.iop.tls.client_cert_file);
   r.text("client_key_file", c.iop.tls.client_key_file);
@@ -214,6 +215,7 @@ legacy_config read_legacy(const toml::table& t, const std::string& path) {
   r.text("operator_id", l.party.operator_id);
   r.text("default_time_zone", l.party.default_time_zone);
   r.text("default_owner_name", l.party.default_owner_name);
+  r.flag("authorization_id_extension", l.party.authorization_id_extension);
   r.text("versions_url", l.versions_url);
   r.text("token", l.token);
   r.text("accepts_token", l.accepts_token);

@@ -45,6 +45,9 @@ struct iop_config {
   std::string token;          // sent to IOP (never logged)
   std::string accepts_token;  // IOP sends it to the bridge (never logged)
   std::string auth_encoding = "BASE64";  // BASE64 | RAW | AUTO
+  // Peer quirk: IOP's 2.2.1 PATCHes without the mandatory `last_updated` are translated (with a
+  // warning) instead of refused with 2001. Off: the spec's rule.
+  bool accept_patch_without_last_updated = false;
   tls_client_files tls;
 };
 

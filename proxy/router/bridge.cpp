@@ -231,6 +231,13 @@ awaitable<response> bridge::handle(inbound& in) {
     res.set(request_id_header, sent_request_id || !ex.upstream_ids ? ex.ids.request_id : ex.upstream_ids->request_id);
   }
   res.set(correlation_id_header, ex.ids.correlation_id);
+  // An error is not a page (issue 13): whatever route produced it, no pagination headers go out
+  // with it, relayed from upstream or synthesised.
+  if (ex.ocpi_status >= 2000) {
+    res.erase("X-Total-Count");
+    res.erase("X-Limit");
+    res.erase(http::field::link);
+  }
   log_exchange(ex, res);
   co_return res;
 }

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "ocpi/mapping.hpp"
+
 #include "proxy/pipeline/envelope.hpp"
 
 namespace ocpi::proxy {
@@ -25,10 +27,23 @@ void log_exchange(const exchange& ex, const response& res) {
                ex.note.empty() ? "" : " note=", ex.note);
 }
 
+void note_quirks(exchange& ex, const translation& t) {
+  if (t.losses.empty()) return;
+  for (const auto& l : t.losses)
+    if (l.kind == loss_kind::warning && l.reason.find("accept_patch_without_last_updated") != std::string::npos) {
+      ex.note = "quirk accept_patch_without_last_updated: a PATCH without last_updated let through";
+      return;
+    }
+}
+
 response envelope_response(exchange& ex, unsigned http_status, int ocpi_status, std::string_view message,
                            std::string_view data_json) {
   response res{static_cast<http::status>(http_status), ex.in.req.version()};
   res.set(http::field::content_type, "application/json");
+  // One shape for errors on both faces (issue 13): no `data`. 2.1.1 (`*`) and 2.2.1 (`?`) both
+  // allow it out, their own error examples leave it out, and `{}` on a list route reads as a
+  // page that is not an array. 2.1.1 acknowledgements (1000) keep `{}` (MAPPING §1.6.1).
+  if (ocpi_status >= 2000) data_json = {};
   res.body() = write_envelope(ocpi_status, message, utc_now(), data_json);
   ex.ocpi_status = ocpi_status;
   if (ocpi_status != 1000 && ex.note.empty()) ex.note = std::string(message);

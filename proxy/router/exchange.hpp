@@ -10,6 +10,10 @@
 #include "proxy/net/http.hpp"
 #include "proxy/pipeline/request_ids.hpp"
 
+namespace ocpi {
+struct translation;
+}
+
 namespace ocpi::proxy {
 
 struct exchange {
@@ -29,6 +33,10 @@ struct exchange {
 
 // The exchange log line; never contains a token.
 void log_exchange(const exchange& ex, const response& res);
+
+// A peer quirk that let a translation through (`[iop] accept_patch_without_last_updated`) is
+// named in the exchange log line, so an operator sees how often the peer needs it.
+void note_quirks(exchange& ex, const translation& t);
 
 // A response with an OCPI envelope body.
 response envelope_response(exchange& ex, unsigned http_status, int ocpi_status, std::string_view message,

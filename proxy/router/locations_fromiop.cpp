@@ -5,6 +5,7 @@
 #include "ocpi/json_writer.hpp"
 #include "proxy/router/hops.hpp"
 #include "proxy/router/location_fetch.hpp"
+#include "proxy/router/pulls.hpp"
 #include "proxy/router/routes.hpp"
 
 namespace ocpi::proxy {
@@ -42,7 +43,7 @@ route_result locations_pull_from_legacy_cpo(runtime& rt, exchange& ex, const seg
   if (!target) co_return refused;
   auto hop = co_await call_legacy(rt, ex, *cpo, http::verb::get, *target, {});
   std::string data;
-  std::size_t count = 0;
+  std::size_t count = 0, left_out = 0;
   if (hop.up.ok() && hop.env && hop.env->status_code < 2000 && !hop.env->data.empty()) {
     translate_request tr{.kind = rest.empty() ? object_kind::location : kind_for_depth(rest.size() - 1),
                          .dir = direction::up,
@@ -56,11 +57,14 @@ route_result locations_pull_from_legacy_cpo(runtime& rt, exchange& ex, const seg
           rt, ex,
           envelope_response(ex, 502, status::server_error, "legacy answer not translatable: " + t.err->describe()));
     if (rest.empty()) count = array_size(hop.env->data);
+    left_out = t.left_out;
     data = std::move(t.body);
   }
   response res = relay_legacy_answer(ex, hop.up, hop.env, data);
-  if (rest.empty() && hop.up.ok())
+  if (rest.empty() && hop.up.ok()) {
     relay_pagination(hop.up.res, res, rt.hub_base + "/ocpi/2.2.1/cpo/locations", ex.in.req.target(), count, true);
+    discount_left_out(res, left_out);
+  }
   co_return to_iop(rt, ex, std::move(res));
 }
 
@@ -93,9 +97,11 @@ route_result locations_to_legacy_emsp(runtime& rt, exchange& ex, const segments&
       co_return finish(envelope_response(ex, 200, status::success, "Success"));
     }
     translate_request tr{.kind = kind, .dir = direction::down, .shape = is_patch ? input_shape::patch : input_shape::object,
-                         .legacy = &me, .owner = owner, .to = recipient::legacy_emsp};
+                         .legacy = &me, .owner = owner, .to = recipient::legacy_emsp,
+                         .accept_patch_without_last_updated = rt.cfg.iop.accept_patch_without_last_updated};
     auto t = translate(tr, body, rt.state, body.capacity());
     if (!t.ok()) co_return finish(refusal(ex, *t.err, false));
+    if (is_patch) note_quirks(ex, t);
     if (kind == object_kind::location && is_put) {
       const auto was_published = cached_publish(rt, owner, rest[2]);
       const auto old_evses = cached_evse_uids(rt, owner, rest[2]);

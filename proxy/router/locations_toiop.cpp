@@ -1,6 +1,7 @@
 // Locations, legacy side calling (MAPPING §3.1.1): L1/L2/L3 a legacy CPO pushes or checks its own
 // Locations at IOP's receiver; L7 a legacy eMSP pulls Locations from IOP's sender.
 #include "proxy/router/hops.hpp"
+#include "proxy/router/pulls.hpp"
 #include "proxy/router/routes.hpp"
 #include "proxy/router/store_forward.hpp"
 
@@ -112,6 +113,7 @@ route_result locations_pull_by_legacy_emsp(runtime& rt, exchange& ex, const lega
   if (!target) co_return envelope_response(ex, 502, status::server_error, "IOP published an unusable locations URL", "{}");
   auto hop = co_await call_iop(rt, ex, http::verb::get, *target, {}, me.id, to);
   std::string data;
+  std::size_t left_out = 0;
   if (hop.up.ok() && hop.env && hop.env->status_code < 2000 && !hop.env->data.empty()) {
     const auto kind = rest.empty() ? object_kind::location : kind_for_depth(rest.size() - 1);
     translate_request tr{.kind = kind, .dir = direction::down, .shape = rest.empty() ? input_shape::list : input_shape::object,
@@ -119,11 +121,14 @@ route_result locations_pull_by_legacy_emsp(runtime& rt, exchange& ex, const lega
     auto t = translate(tr, hop.env->data, rt.state, hop.env->data.capacity());
     if (!t.ok()) co_return envelope_response(ex, 502, status::server_error, "IOP answer not translatable: " + t.err->describe(), "{}");
     if (t.suppressed) co_return envelope_response(ex, 404, status::client_error, "unknown location", "{}");  // publish=false
+    left_out = t.left_out;
     data = std::move(t.body);
   }
   response res = relay_iop_answer(rt, ex, hop.up, hop.env, data, !rest.empty());
-  if (rest.empty() && hop.up.ok())
+  if (rest.empty() && hop.up.ok()) {
     relay_pagination(hop.up.res, res, rt.legacy_base + "/ocpi/cpo/2.1.1/locations", ex.in.req.target(), 0, false);
+    discount_left_out(res, left_out);
+  }
   co_return res;
 }
 

@@ -25,6 +25,13 @@ struct pull_spec {
   void (*prepare_page)(runtime& rt, const legacy_party& emsp, std::vector<std::string>& objects) = nullptr;
 };
 
+// §1.7 rule 2 for counts (issue 13): a page from which the bridge left `left_out` objects out
+// (publish=false, another eMSP's Tariff, an object that cannot cross) announces the upstream's
+// X-Total-Count minus them. The caller can still receive at most that many objects: exact when
+// the other pages lose none, an upper bound otherwise, never a count of objects it can never get
+// from this page. Offsets and Link are not renumbered (the next page starts where upstream's does).
+void discount_left_out(response& res, std::size_t left_out);
+
 // IOP -> legacy CPO: GET /ocpi/2.2.1/cpo/{module} relayed to the legacy CPO's 2.1.1 list, up-converted.
 // `rest`: the path below the module; these interfaces have only the list.
 route_result pull_from_legacy_cpo(runtime& rt, exchange& ex, const pull_spec& spec, const segments& rest);

@@ -14,13 +14,14 @@ namespace ocpi::proxy {
 
 namespace {
 
-translate_request down_request(const legacy_party& me, const party& owner, input_shape shape) {
+translate_request down_request(const runtime& rt, const legacy_party& me, const party& owner, input_shape shape) {
   return {.kind = object_kind::session,
           .dir = direction::down,
           .shape = shape,
           .legacy = &me,
           .owner = owner,
-          .to = recipient::legacy_emsp};
+          .to = recipient::legacy_emsp,
+          .accept_patch_without_last_updated = rt.cfg.iop.accept_patch_without_last_updated};
 }
 
 // S6 PUT/PATCH body for the legacy eMSP, and the 2.2.1 Session to cache once it accepted.
@@ -41,7 +42,9 @@ boost::asio::awaitable<session_push> prepare_push(runtime& rt, exchange& ex, con
     const auto plan =
         plan_fromiop_session_patch(cached ? std::optional<std::string_view>(*cached) : std::nullopt, body);
     if (!plan) {
-      p.err = error{status::invalid_parameters, 200, {}, "PATCH body is not a JSON object"};
+      // The translation says precisely what is wrong (a body that is not JSON is a 400).
+      const auto t = translate(down_request(rt, me, owner, input_shape::patch), body, rt.state);
+      p.err = t.err.value_or(error{status::invalid_parameters, 200, {}, "PATCH body is not a JSON object"});
       co_return p;
     }
     if (!plan->warning.empty()) ex.note = plan->warning;
@@ -53,8 +56,9 @@ boost::asio::awaitable<session_push> prepare_push(runtime& rt, exchange& ex, con
   const std::string location_id = string_at(to_translate, {"location_id"}).value_or("");
   const std::string evse_uid = string_at(to_translate, {"evse_uid"}).value_or("");
   co_await ensure_location_from_iop(rt, ex, me, owner, location_id, evse_uid);
-  auto t =
-      translate(down_request(me, owner, is_patch ? input_shape::patch : input_shape::object), to_translate, rt.state);
+  auto t = translate(down_request(rt, me, owner, is_patch ? input_shape::patch : input_shape::object), to_translate,
+                     rt.state);
+  if (is_patch) note_quirks(ex, t);
   if (!t.ok())
     p.err = std::move(t.err);
   else
@@ -98,7 +102,8 @@ route_result sessions_pull_from_legacy_cpo(runtime& rt, exchange& ex, const segm
         rt, ex,
         envelope_response(ex, 404, status::invalid_parameters, "charging preferences are not supported by this CPO"));
   }
-  static constexpr pull_spec spec{.route = "S4 sessions GET list", .module = "sessions", .kind = object_kind::session};
+  static constexpr pull_spec spec{
+      .route = "S4 sessions GET list", .module = "sessions", .kind = object_kind::session, .date_from_required = true};
   co_return co_await pull_from_legacy_cpo(rt, ex, spec, rest);
 }
 

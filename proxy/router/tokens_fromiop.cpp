@@ -2,6 +2,7 @@
 // authorization at a legacy eMSP; T8 IOP pushes (or checks) Tokens at a legacy CPO.
 #include "proxy/pipeline/url_mapping.hpp"
 #include "proxy/router/hops.hpp"
+#include "proxy/router/pulls.hpp"
 #include "proxy/router/routes.hpp"
 
 namespace ocpi::proxy {
@@ -55,17 +56,21 @@ route_result tokens_from_legacy_emsp_for_iop(runtime& rt, exchange& ex, const se
   if (!target) co_return finish(envelope_response(ex, 502, status::server_error, "legacy backend published an unusable URL"));
   auto hop = co_await call_legacy(rt, ex, *emsp, http::verb::get, *target, {});
   std::string data;
-  std::size_t count = 0;
+  std::size_t count = 0, left_out = 0;
   if (hop.up.ok() && hop.env && hop.env->status_code < 2000) {
     translate_request tr{.kind = object_kind::token, .dir = direction::up, .shape = input_shape::list, .legacy = &me,
                          .to = recipient::hub};
     auto t = translate(tr, hop.env->data.empty() ? "[]" : hop.env->data, rt.state);
     if (!t.ok()) co_return finish(envelope_response(ex, 502, status::server_error, "legacy answer not translatable: " + t.err->describe()));
     count = array_size(hop.env->data);
+    left_out = t.left_out;
     data = std::move(t.body);
   }
   response res = relay_legacy_answer(ex, hop.up, hop.env, data);
-  if (hop.up.ok()) relay_pagination(hop.up.res, res, rt.hub_base + "/ocpi/2.2.1/emsp/tokens", ex.in.req.target(), count, true);
+  if (hop.up.ok()) {
+    relay_pagination(hop.up.res, res, rt.hub_base + "/ocpi/2.2.1/emsp/tokens", ex.in.req.target(), count, true);
+    discount_left_out(res, left_out);
+  }
   co_return finish(std::move(res));
 }
 
@@ -94,9 +99,11 @@ route_result tokens_to_legacy_cpo(runtime& rt, exchange& ex, const segments& res
     if (facts.valid_object && (is_put || facts.uid) && facts.uid.value_or("") != rest[2])
       co_return finish(envelope_response(ex, 200, status::invalid_parameters, "the uid in the body differs from the uid in the URL"));
     translate_request tr{.kind = object_kind::token, .dir = direction::down, .shape = is_patch ? input_shape::patch : input_shape::object,
-                         .legacy = &me, .owner = owner, .to = recipient::legacy_cpo};
+                         .legacy = &me, .owner = owner, .to = recipient::legacy_cpo,
+                         .accept_patch_without_last_updated = rt.cfg.iop.accept_patch_without_last_updated};
     auto t = translate(tr, body, rt.state, body.capacity());
     if (!t.ok()) co_return finish(refusal(ex, *t.err, false));
+    if (is_patch) note_quirks(ex, t);
     if (is_put) rt.state.put_token(body);  // T6 answers from this cache
     body_211 = std::move(t.body);
   }

@@ -5,6 +5,7 @@
 
 #include "proxy/pipeline/url_mapping.hpp"
 #include "proxy/router/hops.hpp"
+#include "proxy/router/pulls.hpp"
 #include "proxy/router/routes.hpp"
 
 namespace ocpi::proxy {
@@ -170,6 +171,7 @@ route_result tokens_for_legacy_cpo(runtime& rt, exchange& ex, const legacy_confi
     co_return envelope_response(ex, 200, status::server_error, unavailable, "");
   response res = relay_iop_answer(rt, ex, hop.up, hop.env, t.body, false);
   relay_pagination(hop.up.res, res, rt.legacy_base + "/ocpi/emsp/2.1.1/tokens", ex.in.req.target(), 0, false);
+  discount_left_out(res, t.left_out);
   co_return res;
 }
 

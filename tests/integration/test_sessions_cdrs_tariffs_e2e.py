@@ -85,6 +85,12 @@ class Base(unittest.TestCase):
         self.assertEqual((hd.get("ocpi-to-country-code"), hd.get("ocpi-to-party-id")), ("FR", "107"))
         self.assertRegex(hd.get("x-request-id", ""), h.UUID_RE)
 
+    def assertError(self, r, what):
+        """Issue 13: one envelope shape for errors on both faces, and an error is no page."""
+        self.assertNotIn("data", r.body, f"{what}: an error carries no data")
+        for header in ("x-total-count", "x-limit", "link"):
+            self.assertIsNone(r.headers.get(header), f"{what}: no {header} on an error")
+
     def assertNothing(self, sim, path_contains, what, method=None):
         time.sleep(QUIET_S)
         got = W.matching(sim, method=method, path_contains=path_contains)
@@ -405,7 +411,9 @@ class E_Pulls(Base):
         r = W.send("emsp", "GET", f"{W.bridge_legacy}{EMSP_FACE}/tariffs?offset=0&limit=10")
         self.assertOcpi(r, 200, 1000, "TV-20 pull")
         h.assert_json_equal(r.body["data"], data("tariffs", "tv20_emsp_pull_page.v211.json"), "TV-20 page seen by the eMSP")
-        self.assertEqual((r.headers.get("x-total-count"), r.headers.get("x-limit")), ("4", "10"))
+        # Two of IOP's four Tariffs are other eMSPs' variants: the count says what this eMSP can get.
+        self.assertEqual((r.headers.get("x-total-count"), r.headers.get("x-limit")), ("2", "10"),
+                         "X-Total-Count = IOP's 4 minus the 2 left out of the page (1.7 rule 2), X-Limit IOP's")
         self.assertIsNone(h.parse_link_next(r.headers.get("link")), "last page: no Link")
         req = W.wait_requests("hub", "GET", "/ocpi/2.2.1/sender/tariffs")[0]
         self.assertEqual(req["query"], {"offset": "0", "limit": "10"})
@@ -414,11 +422,27 @@ class E_Pulls(Base):
     def test_s8_sessions_pull_needs_date_from(self):
         r = W.send("emsp", "GET", f"{W.bridge_legacy}{EMSP_FACE}/sessions")
         self.assertOcpi(r, 200, 2001, "no date_from (1.7 rule 5)")
+        self.assertError(r, "S8 refusal")
         self.assertNothing("hub", "/sender/sessions", "Sessions pull without date_from")
         W.admin("hub", "POST", "/_sim/config", {"clear_store": True, "seed_sessions": [data("sessions", "tv15_put.v221.json")]})
         r = W.send("emsp", "GET", f"{W.bridge_legacy}{EMSP_FACE}/sessions?date_from=2015-01-01T00:00:00Z&limit=5")
         self.assertOcpi(r, 200, 1000, "S8 pull")
         h.assert_json_equal(r.body["data"], [data("sessions", "tv15_put.v211.json")], "S8 page (each Session as in TV-15)")
+
+    def test_list_route_errors_have_one_shape_on_both_faces(self):
+        # The upstream fails: neither the legacy eMSP (2.1.1) nor IOP (2.2.1) gets data or
+        # pagination headers (those the bridge would have synthesised for a header-less legacy CPO).
+        W.fault("hub", "http500")
+        r = W.send("emsp", "GET", f"{W.bridge_legacy}{EMSP_FACE}/cdrs?offset=0&limit=5")
+        self.assertGreaterEqual(r.body.get("status_code", 0), 2000, f"D6 with IOP failing: {r}")
+        self.assertError(r, "D6 error toward the legacy eMSP")
+        W.fault("cpo", "http500")
+        r = self.hub("GET", "/cpo/cdrs?offset=0&limit=5", party=h.CPO)
+        self.assertGreaterEqual(r.body.get("status_code", 0), 2000, f"D3 with the CPO failing: {r}")
+        self.assertError(r, "D3 error toward IOP")
+        r = W.send("emsp", "GET", f"{W.bridge_legacy}{EMSP_FACE}/cdrs/unknown-route")
+        self.assertOcpi(r, 404, 2000, "unknown route under a list module")
+        self.assertError(r, "local refusal toward the legacy eMSP")
 
     def test_d6_cdrs_pull_by_the_emsp(self):
         W.admin("hub", "POST", "/_sim/config", {"clear_store": True, "seed_cdrs": [data("cdrs", "tv17_post.v221.json")]})
@@ -437,7 +461,8 @@ class E_Pulls(Base):
         expected = as_cpo_b(data("sessions", "tv13_put.v221.json"))
         expected["cdr_token"] = derived_token("FR*EMP*11111")
         h.assert_json_equal(r.body["data"], [expected], "S4 page: the untranslatable Session left out (1.7 rule 2)")
-        self.assertEqual(r.headers.get("x-total-count"), "2", "upstream count relayed, not renumbered")
+        self.assertEqual(r.headers.get("x-total-count"), "1",
+                         "the upstream's count minus the Session left out (1.7 rule 2)")
         self.assertEqual((r.headers.get("ocpi-from-country-code"), r.headers.get("ocpi-from-party-id")), ("BE", "BEC"))
 
         r = self.hub("GET", "/cpo/cdrs", party=h.CPO)
@@ -452,6 +477,15 @@ class E_Pulls(Base):
         self.assertEqual(r.headers.get("x-limit"), "1")
         legacy = W.wait_requests("cpo", "GET", "/ocpi/cpo/2.1.1/tariffs")[0]
         self.assertEqual(legacy["query"], {"limit": "1"})
+
+    def test_s4_sessions_pull_needs_date_from_as_s8_does(self):
+        # One rule on both faces (1.7 rule 5): both specs list Sessions' date_from as required.
+        W.admin("cpo", "POST", "/_sim/config", {"seed_sessions": [data("sessions", "tv13_put.v211.json")]})
+        r = self.hub("GET", "/cpo/sessions?limit=5", party=h.CPO)
+        self.assertOcpi(r, 200, 2001, "S4 without date_from")
+        self.assertIn("date_from", r.body.get("status_message", ""))
+        self.assertError(r, "S4 refusal")
+        self.assertNothing("cpo", "/sessions", "Sessions pull without date_from")
 
     def test_s5_charging_preferences(self):
         r = self.hub("PUT", "/cpo/sessions/AAAAAAA/charging_preferences", {"profile_type": "FAST"}, party=h.CPO)

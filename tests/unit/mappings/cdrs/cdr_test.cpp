@@ -168,6 +168,16 @@ TEST_CASE("TV-17 3.5.4 CDR POST FromIOP -> legacy eMSP (spec cdr_example.json)")
 TEST_CASE("3.5 CDR down rules") {
   memory_context ctx(test::fixture_options());
   ctx.load(test::data("cdrs/tv17_post.context.json"));
+  SUBCASE("4.1 authorization_id: sent by default, left out and reported for a party without the extension") {
+    auto j = tv17();
+    j["authorization_reference"] = "AUTH-0001";
+    CHECK(body(translate(down_req(ctx), j.dump(), ctx))["authorization_id"] == "AUTH-0001");
+    ctx.mutable_options().legacy[2].authorization_id_extension = false;
+    const auto r = translate(down_req(ctx), j.dump(), ctx);
+    REQUIRE_MESSAGE(r.ok(), test::describe(r));
+    CHECK_FALSE(body(r).contains("authorization_id"));
+    CHECK(test::has_loss(r, "authorization_reference", loss_kind::dropped));
+  }
   SUBCASE("3.5.8 OWNER_ID keeps the owner's id; toward the legacy CPO the id is never prefixed") {
     ctx.mutable_options().emsp_cdr_id_mode = "OWNER_ID";
     CHECK(body(translate(down_req(ctx), tv17().dump(), ctx))["id"] == "12345");

@@ -205,7 +205,9 @@ TEST_CASE("3.1.6 hours up") {
 TEST_CASE("3.1.6 hours down") {
   memory_context ctx(test::fixture_options());
   const auto req = down(object_kind::location, recipient::legacy_emsp, input_shape::patch, party{"FR", "CPO"});
-  auto hours = [&](const std::string& h) { return translate(req, R"({"opening_times":)" + h + "}", ctx); };
+  auto hours = [&](const std::string& h) {
+    return translate(req, R"({"opening_times":)" + h + R"(,"last_updated":"2024-01-01T00:00:00Z"})", ctx);
+  };
   const std::string mon = R"([{"weekday":1,"period_begin":"08:00","period_end":"20:00"}])";
   const std::string exc = R"([{"period_begin":"2018-12-25T03:00:00Z","period_end":"2018-12-25T05:00:00Z"}])";
   CHECK(body(hours(R"({"regular_hours":)" + mon + R"(,"twentyfourseven":true,"exceptional_closings":)" + exc + "}"))["opening_times"] ==
@@ -264,6 +266,27 @@ TEST_CASE("1.9 GeoLocation: up copies valid values, down normalises to 6 decimal
                              loc221(R"("related_locations":[{"latitude":"48.85661","longitude":"-2.3522225"}])"), ctx);
     CHECK(body(r)["related_locations"][0] == nlohmann::json{{"latitude", "48.856610"}, {"longitude", "-2.352223"}});
   }
+  SUBCASE("fewer than 5 decimals, both ways: padded to 6 and reported, never silently (issue 13)") {
+    // "49.0381" matches neither -?[0-9]{1,2}\.[0-9]{6} (2.1.1) nor \.[0-9]{5,7} (2.2.1).
+    std::string in = loc211();
+    in.replace(in.find("48.856614"), 9, "49.0381");
+    const auto u = translate(up(object_kind::location, cpo_a(ctx)), in, ctx);
+    REQUIRE_MESSAGE(u.ok(), describe(u));
+    CHECK(body(u)["coordinates"]["latitude"] == "49.038100");
+    CHECK(has_loss(u, loss_kind::warning, "coordinates.latitude", "49.0381 has fewer than the 5 decimals"));
+    CHECK(has_loss(u, loss_kind::warning, "coordinates.latitude", "padded to 49.038100"));
+    std::string in221 = loc221(R"("related_locations":[{"latitude":"48.85661","longitude":"2"}])");
+    in221.replace(in221.find("2.352222"), 8, "2.3522");
+    const auto d = translate(down(object_kind::location, recipient::legacy_cpo), in221, ctx);
+    REQUIRE_MESSAGE(d.ok(), describe(d));
+    CHECK(body(d)["coordinates"]["longitude"] == "2.352200");
+    CHECK(has_loss(d, loss_kind::warning, "coordinates.longitude", "padded to 2.352200"));
+    CHECK(body(d)["related_locations"][0]["longitude"] == "2.000000");
+    CHECK(has_loss(d, loss_kind::derived, "related_locations[0].longitude", "2 rounded to 2.000000"));
+    // A valid 5-decimal 2.2.1 value is padded as MAPPING 1.9 says, with nothing to report.
+    CHECK(body(d)["related_locations"][0]["latitude"] == "48.856610");
+    CHECK_FALSE(has_loss(d, loss_kind::warning, "related_locations[0].latitude"));
+  }
   SUBCASE("not a coordinate: refused") {
     std::string in = loc211();
     in.replace(in.find("48.856614"), 9, "48,856614");
@@ -314,7 +337,9 @@ TEST_CASE("4.10 evse_id prefix check") {
     CHECK(translate(req, e, ctx).losses.empty());
   }
   SUBCASE("FromIOP: never checked") {
-    const auto r = translate(down(object_kind::evse, recipient::legacy_emsp, input_shape::patch), R"({"evse_id":"XX*ABC*E1"})", ctx);
+    const auto r = translate(down(object_kind::evse, recipient::legacy_emsp, input_shape::patch),
+                             R"({"evse_id":"XX*ABC*E1","last_updated":"2024-01-01T00:00:00Z"})", ctx);
+    REQUIRE(r.ok());
     CHECK(r.losses.empty());
   }
 }
@@ -395,6 +420,23 @@ TEST_CASE("3.1.2 Location down: dropped fields, truncation, defaults, facilities
   CHECK(j["id"] == "L1");
   CHECK(has_loss(r, loss_kind::dropped, "state"));
   CHECK(has_loss(r, loss_kind::dropped, "publish_allowed_to"));
+  SUBCASE("address beyond 2.2.1's own string(255): refused, not truncated (issue 13)") {
+    std::string in = loc221();
+    in.replace(in.find("\"address\":\"a\""), 13, "\"address\":\"" + std::string(256, 'a') + "\"");
+    const auto t = translate(down(object_kind::location, recipient::legacy_cpo), in, ctx);
+    REQUIRE_FALSE(t.ok());
+    CHECK(t.err->status_code == 2001);
+    CHECK(t.err->path == "address");
+    CHECK(t.err->message.find("255") != std::string::npos);
+    // 255 characters of which some take two bytes are still a valid string(255): truncated for 2.1.1.
+    in = loc221();
+    std::string accented;
+    for (int i = 0; i < 255; ++i) accented += "é";
+    in.replace(in.find("\"address\":\"a\""), 13, "\"address\":\"" + accented + "\"");
+    const auto ok = translate(down(object_kind::location, recipient::legacy_cpo), in, ctx);
+    REQUIRE_MESSAGE(ok.ok(), describe(ok));
+    CHECK(has_loss(ok, loss_kind::truncated, "address"));
+  }
   SUBCASE("address truncated to 45 at a UTF-8 boundary") {
     std::string in = loc221();
     in.replace(in.find("\"address\":\"a\""), 13, "\"address\":\"" + std::string(44, 'a') + "é\"");

@@ -87,6 +87,28 @@ TEST_CASE("TV-15 3.4.5 Session PUT FromIOP -> legacy eMSP (spec session_example_
   }
 }
 
+TEST_CASE("4.1 authorization_id toward a legacy eMSP: Gireve's extension unless the party turns it off (issue 13)") {
+  memory_context ctx(test::fixture_options());
+  test::load_context(ctx, "sessions", "tv15_put");
+  auto in = nlohmann::json::parse(test::data("sessions/tv15_put.v221.json"));
+  in["authorization_reference"] = "AUTH-0001";
+  SUBCASE("default (Gireve 2.1.1): renamed and sent") {
+    const auto r = translate(down_req(ctx), in.dump(), ctx);
+    REQUIRE_MESSAGE(r.ok(), test::describe(r));
+    CHECK(body(r)["authorization_id"] == "AUTH-0001");
+  }
+  SUBCASE("authorization_id_extension = false: left out and reported, the rest unchanged") {
+    REQUIRE_FALSE(ctx.mutable_options().set("authorization_id_extension", "false", &ctx.mutable_options().legacy[2]));
+    const auto r = translate(down_req(ctx), in.dump(), ctx);
+    REQUIRE_MESSAGE(r.ok(), test::describe(r));
+    CHECK_FALSE(body(r).contains("authorization_id"));
+    CHECK(test::has_loss_reason(r, "authorization_reference", "authorization_id_extension"));
+    in.erase("authorization_reference");
+    const auto plain = translate(down_req(ctx), in.dump(), ctx);
+    CHECK(test::same_json(r.body, plain.body));
+  }
+}
+
 TEST_CASE("3.4.5 Session down: spec examples with the Location from the cache") {
   memory_context ctx(test::fixture_options());
   SUBCASE("session_example_1_simple_start.json (owner NL/STK, no gireve_id: owner id exposed)") {

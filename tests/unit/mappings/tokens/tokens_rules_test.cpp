@@ -212,6 +212,15 @@ TEST_CASE("3.2.3 AuthorizationInfo down: token mandatory and must be an object")
     REQUIRE_FALSE(r.ok());
     CHECK(r.err->path == "allowed");
   }
+  SUBCASE("4.1 authorization_id: Gireve's extension, left out for a CPO without it (issue 13)") {
+    const std::string answer = test::data("tokens/tv10a_authorization_info.v221.json");
+    CHECK(field(translate(req, answer, f.ctx).body, "authorization_id") == R"("CCCC-VVVV-BBBB")");
+    f.ctx.mutable_options().legacy[0].authorization_id_extension = false;
+    const auto r = translate(req, answer, f.ctx);
+    REQUIRE(r.ok());
+    CHECK(field(r.body, "authorization_id") == "<absent>");
+    CHECK(has_loss(r, "authorization_reference", loss_kind::dropped));
+  }
 }
 
 TEST_CASE("1.9 LocationReferences long ids: REJECT, or HASH and restored coming back") {
@@ -295,12 +304,44 @@ TEST_CASE("3.2 hostile Token and AuthorizationInfo input: an error with a path, 
     CHECK(r.err->path == c.path);
     CHECK(r.body.empty());
   }
-  SUBCASE("a long issuer is truncated, not refused (text, 0.2 r7)") {
-    const std::string t = R"({"uid":"AAAAAAAA","type":"RFID","auth_id":"x","issuer":")" + std::string(80, 'i') +
-                          R"(","valid":true,"whitelist":"NEVER","last_updated":"2024-05-01T10:00:00Z"})";
-    const auto r = translate(up, t, f.ctx);
+  SUBCASE("issuer and visual_number beyond string(64), both ways: refused with 2001, never truncated (issue 13)") {
+    const std::string rest = R"(","valid":true,"whitelist":"NEVER","last_updated":"2024-05-01T10:00:00Z"})";
+    auto token_211 = [&](const std::string& issuer, const std::string& visual) {
+      return R"({"uid":"AAAAAAAA","type":"RFID","auth_id":"x","issuer":")" + issuer + R"(","visual_number":")" + visual +
+             rest;
+    };
+    auto token_221 = [&](const std::string& issuer, const std::string& visual) {
+      return R"({"country_code":"DE","party_id":"TNM","uid":"AAAAAAAA","type":"RFID","contract_id":"x","issuer":")" +
+             issuer + R"(","visual_number":")" + visual + rest;
+    };
+    const std::string long_text(65, 'i'), fits(64, 'i');
+    struct refusal_case {
+      const translate_request* req;
+      std::string body;
+      const char* path;
+    };
+    for (const auto& c : {refusal_case{&up, token_211(long_text, "v"), "issuer"},
+                          refusal_case{&up, token_211("i", long_text), "visual_number"},
+                          refusal_case{&down, token_221(long_text, "v"), "issuer"},
+                          refusal_case{&down, token_221("i", long_text), "visual_number"}}) {
+      CAPTURE(c.path);
+      const auto r = translate(*c.req, c.body, f.ctx);
+      REQUIRE_FALSE(r.ok());
+      CHECK(r.err->status_code == 2001);
+      CHECK(r.err->path == c.path);
+      CHECK(r.err->message.find("64") != std::string::npos);
+    }
+    // string(n) counts characters: 64 accented characters (128 bytes) are a valid issuer, and
+    // exactly 64 ASCII characters cross untouched.
+    std::string accented;
+    for (int i = 0; i < 64; ++i) accented += "é";
+    const auto a = translate(down, token_221(accented, fits), f.ctx);
+    REQUIRE(a.ok());
+    const auto r = translate(up, token_211(fits, fits), f.ctx);
     REQUIRE(r.ok());
-    CHECK(has_loss(r, "issuer", loss_kind::truncated));
+    CHECK(nlohmann::json::parse(r.body)["issuer"] == fits);
+    CHECK(nlohmann::json::parse(r.body)["visual_number"] == fits);
+    CHECK_FALSE(has_loss(r, "issuer", loss_kind::truncated));
   }
   SUBCASE("AuthorizationInfo: nested errors carry the full path") {
     auto ai = f.req(object_kind::authorization_info, direction::up);

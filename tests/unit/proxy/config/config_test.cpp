@@ -91,6 +91,22 @@ TEST_CASE("config: [[legacy]] tables replace the default list and are mirrored i
   CHECK(c.mapping.find_legacy(party{"de", "bbb"}) == &c.mapping.legacy[1]);
 }
 
+TEST_CASE("config: peer switches of issue 13 (PATCH without last_updated, authorization_id) are per peer") {
+  const auto d = embedded_default_config();
+  CHECK_FALSE(d.iop.accept_patch_without_last_updated);  // the spec's rule unless a peer needs it
+  CHECK(d.legacy[0].party.authorization_id_extension);    // Gireve's behaviour by default
+  CHECK(d.mapping.legacy[1].authorization_id_extension);
+  std::string text = std::string("[iop]\naccept_patch_without_last_updated = true\n") + two_parties;
+  text.replace(text.find("verify_peer = false"), 19, "verify_peer = false\nauthorization_id_extension = false");
+  const auto c = load_config_text(text, "t.toml");
+  CHECK(c.iop.accept_patch_without_last_updated);
+  CHECK(c.legacy[0].party.authorization_id_extension);
+  CHECK_FALSE(c.legacy[1].party.authorization_id_extension);
+  CHECK_FALSE(c.mapping.legacy[1].authorization_id_extension);  // what the translations read
+  CHECK(error_of("[iop]\naccept_patch_without_last_updated = \"yes\"\n")
+            .rfind("iop.accept_patch_without_last_updated:", 0) == 0);
+}
+
 TEST_CASE("config: [mapping] keys go through mapping_options::set") {
   const auto c = load_config_text(R"(
 [iop]

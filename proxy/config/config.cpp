@@ -139,6 +139,7 @@ void read_bridge(const toml::table& t, bridge_settings& b) {
 void read_state(const toml::table& t, state_settings& s) {
   table_reader r(t, "state");
   r.text("store", s.store);
+  r.text("key_file", s.key_file);
   r.finish();
 }
 

@@ -77,6 +77,8 @@ struct bridge_settings {
 // restarts; "memory" = lost at exit (throw-away runs only).
 struct state_settings {
   std::string store = "sqlite";
+  // The key sealing the store's tokens (issue 12); "" = <data_dir>.key. OCPI_BRIDGE_STATE_KEY wins.
+  std::string key_file;
 };
 
 struct bridge_config {

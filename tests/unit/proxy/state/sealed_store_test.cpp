@@ -115,6 +115,7 @@ TEST_CASE("tokens at rest: plaintext rows of an older store are sealed at start-
   std::vector<std::string> secrets = {"token-A-secret-old"};
   {
     raw_db raw(db);  // what a bridge before issue 12 left behind: the same schema, tokens in clear
+    raw.exec("PRAGMA secure_delete = OFF");  // SQLite's own default (some distributions build it ON)
     for (int v = 0; v < sqlite_store::schema_version(); ++v) raw.exec(sqlite_store::migrations()[static_cast<std::size_t>(v)]);
     raw.exec("PRAGMA user_version = " + std::to_string(sqlite_store::schema_version()));
     for (int i = 0; i < 40; ++i) {  // enough rows for several pages

@@ -9,10 +9,12 @@ namespace ocpi::proxy {
 
 boost::asio::awaitable<rotation_result> rotate_state_key(runtime& rt) {
   const auto ring = rt.state_keys;
-  if (!ring) co_return rotation_result{409, "state.store = memory keeps no token on disk: there is no state key to rotate"};
+  if (!ring)
+    co_return rotation_result{409, "state.store = memory keeps no token on disk: there is no state key to rotate"};
   if (ring->keys.file.empty())
-    co_return rotation_result{409, "the state key comes from " + ring->keys.origin + ": set the new key there and the current one in " +
-                                       previous_state_key_env + ", then restart the bridge (it re-seals at start-up)"};
+    co_return rotation_result{409, "the state key comes from " + ring->keys.origin +
+                                       ": set the new key there and the current one in " + previous_state_key_env +
+                                       ", then restart the bridge (it re-seals at start-up)"};
   if (ring->rotating.exchange(true)) co_return rotation_result{409, "a state key rotation is in progress"};
   rotation_result result;
   std::string failure;
@@ -33,7 +35,8 @@ boost::asio::awaitable<rotation_result> rotate_state_key(runtime& rt) {
     co_await durable(rt.state);
     write_key_file(file, only);
     ring->keys.keys = only;
-    result.message = "state key rotated: every sealed token re-sealed with key " + id + "; " + file + " holds only that key";
+    result.message =
+        "state key rotated: every sealed token re-sealed with key " + id + "; " + file + " holds only that key";
     spdlog::info("state key: {}", result.message);
   } catch (const std::exception& e) {
     failure = e.what();

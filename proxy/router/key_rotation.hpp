@@ -14,7 +14,7 @@ struct runtime;
 // The running bridge's state keys; set by run_bridge when the store keeps tokens on disk.
 struct state_key_ring {
   explicit state_key_ring(state_keys k) : keys(std::move(k)) {}
-  state_keys keys;                  // as the key file holds them; written only by the rotation holding `rotating`
+  state_keys keys;                    // as the key file holds them; written only by the rotation holding `rotating`
   std::atomic<bool> rotating{false};  // one rotation at a time: two would each drop the other's key
 };
 

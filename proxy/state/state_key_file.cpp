@@ -1,16 +1,17 @@
 #include "proxy/state/state_key_file.hpp"
 
+#include <fcntl.h>
+#include <openssl/crypto.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <fcntl.h>
 #include <filesystem>
 #include <optional>
-#include <openssl/crypto.h>
 #include <stdexcept>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "proxy/pipeline/token_codec.hpp"
 
@@ -77,13 +78,16 @@ std::vector<state_key> read_key_file(const std::string& path) {
   struct stat st {};
   std::string text;
   std::string why;
-  if (::fstat(fd, &st) != 0) why = std::string("cannot stat: ") + std::strerror(errno);
-  else if (!S_ISREG(st.st_mode)) why = "not a regular file";
+  if (::fstat(fd, &st) != 0)
+    why = std::string("cannot stat: ") + std::strerror(errno);
+  else if (!S_ISREG(st.st_mode))
+    why = "not a regular file";
   else if ((st.st_mode & 077) != 0) {
     char mode[8];
     std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
     why = std::string("readable or writable by group/others (mode ") + mode + "); chmod 600 " + path;
-  } else if (static_cast<std::size_t>(st.st_size) > max_key_file_size) why = "too large for a key file";
+  } else if (static_cast<std::size_t>(st.st_size) > max_key_file_size)
+    why = "too large for a key file";
   else {
     text.resize(static_cast<std::size_t>(st.st_size));
     if (::read(fd, text.data(), text.size()) != static_cast<ssize_t>(text.size())) why = "cannot read it whole";
@@ -115,7 +119,8 @@ void write_key_file(const std::string& path, const std::vector<state_key>& keys,
       "# ocpi-bridge state key: seals the tokens in the state store (AES-256-GCM). Keep it out of the\n"
       "# data dir's backups and readable by the bridge's user only. The first key seals; any other\n"
       "# key only opens, until a rotation has re-sealed every value.\n";
-  for (const auto& k : keys) text += base64_encode(std::string_view(reinterpret_cast<const char*>(k.data()), k.size())) + "\n";
+  for (const auto& k : keys)
+    text += base64_encode(std::string_view(reinterpret_cast<const char*>(k.data()), k.size())) + "\n";
   const std::string tmp = path + ".tmp";
   ::unlink(tmp.c_str());  // a crash's leftover: never the key file itself
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
@@ -124,8 +129,8 @@ void write_key_file(const std::string& path, const std::vector<state_key>& keys,
     throw failure("cannot create " + tmp + ": " + std::strerror(errno));
   }
   // The umask may have taken bits from 0600 but never adds any; fchmod makes it exactly 0600.
-  const bool written = ::fchmod(fd, 0600) == 0 && ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
-                       ::fsync(fd) == 0;
+  const bool written = ::fchmod(fd, 0600) == 0 &&
+                       ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
   const int err = errno;
   ::close(fd);
   OPENSSL_cleanse(text.data(), text.size());
@@ -136,7 +141,9 @@ void write_key_file(const std::string& path, const std::vector<state_key>& keys,
   const bool placed = replace ? ::rename(tmp.c_str(), path.c_str()) == 0 : ::link(tmp.c_str(), path.c_str()) == 0;
   const int place_err = errno;
   if (!placed || !replace) ::unlink(tmp.c_str());
-  if (!placed) throw failure("cannot " + std::string(replace ? "rename " : "link ") + tmp + " to " + path + ": " + std::strerror(place_err));
+  if (!placed)
+    throw failure("cannot " + std::string(replace ? "rename " : "link ") + tmp + " to " + path + ": " +
+                  std::strerror(place_err));
   fsync_directory_of(path);
 }
 

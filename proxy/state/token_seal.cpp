@@ -48,7 +48,8 @@ token_seal::~token_seal() {
 
 state_key token_seal::new_key() {
   state_key k{};
-  if (RAND_bytes(k.data(), static_cast<int>(k.size())) != 1) throw std::runtime_error("token seal: no random bytes for a key");
+  if (RAND_bytes(k.data(), static_cast<int>(k.size())) != 1)
+    throw std::runtime_error("token seal: no random bytes for a key");
   return k;
 }
 
@@ -73,7 +74,8 @@ std::string token_seal::key_id(const state_key& key) {
 bool token_seal::is_sealed(std::string_view value) { return value.starts_with(prefix); }
 
 std::string_view token_seal::key_id_of(std::string_view value) {
-  if (!is_sealed(value) || value.size() < prefix.size() + id_length + 1 || value[prefix.size() + id_length] != ':') return {};
+  if (!is_sealed(value) || value.size() < prefix.size() + id_length + 1 || value[prefix.size() + id_length] != ':')
+    return {};
   return value.substr(prefix.size(), id_length);
 }
 
@@ -101,7 +103,8 @@ std::string token_seal::open(std::string_view value, std::string_view aad) const
   if (id.empty()) throw std::runtime_error("not a sealed value");
   std::size_t which = 0;
   while (which < ids_.size() && ids_[which] != id) ++which;
-  if (which == ids_.size()) throw std::runtime_error("sealed with key " + std::string(id) + ", which is not among the state keys");
+  if (which == ids_.size())
+    throw std::runtime_error("sealed with key " + std::string(id) + ", which is not among the state keys");
   const auto raw = base64_decode(value.substr(prefix.size() + id_length + 1));
   if (!raw || raw->size() < nonce_length + tag_length) throw std::runtime_error("sealed value is malformed");
   const std::string a = full_aad(id, aad);

@@ -9,7 +9,8 @@
 namespace ocpi::test {
 
 inline std::shared_ptr<const proxy::token_seal> test_seal() {
-  static const auto seal = std::make_shared<const proxy::token_seal>(std::vector<proxy::state_key>{proxy::state_key{7, 7, 7}});
+  static const auto seal =
+      std::make_shared<const proxy::token_seal>(std::vector<proxy::state_key>{proxy::state_key{7, 7, 7}});
   return seal;
 }
 

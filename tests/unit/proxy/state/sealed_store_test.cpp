@@ -29,7 +29,10 @@ seal_ptr seal_of(std::vector<state_key> keys) { return std::make_shared<const to
 
 // Distinctive secrets, so that finding one in a file cannot be a coincidence.
 peer_credentials secret_credentials(const std::string& n) {
-  return {"to-peer-secret-" + n, "from-peer-secret-" + n, "https://peer/" + n + "/versions", "2.1.1",
+  return {"to-peer-secret-" + n,
+          "from-peer-secret-" + n,
+          "https://peer/" + n + "/versions",
+          "2.1.1",
           R"({"token":"credentials-object-secret-)" + n + R"(","url":"https://peer/)" + n + R"(/versions"})",
           "2024-06-01T12:00:00Z"};
 }
@@ -98,7 +101,8 @@ TEST_CASE("tokens at rest: a copy of the data dir reveals no token, the key open
   CHECK(leaks(dir.path, secrets).empty());
   raw_db raw(db);
   CHECK(raw.text("SELECT token_to_peer FROM credentials WHERE connection = 'iop'").starts_with("ocpi-seal:v1:"));
-  CHECK(raw.text("SELECT versions_url FROM credentials WHERE connection = 'iop'") == "https://peer/iop/versions");  // not a secret
+  CHECK(raw.text("SELECT versions_url FROM credentials WHERE connection = 'iop'") ==
+        "https://peer/iop/versions");  // not a secret
 
   shared_state r(mapping_options{});
   r.attach(std::make_unique<sqlite_store>(db, seal));
@@ -116,13 +120,15 @@ TEST_CASE("tokens at rest: plaintext rows of an older store are sealed at start-
   {
     raw_db raw(db);  // what a bridge before issue 12 left behind: the same schema, tokens in clear
     raw.exec("PRAGMA secure_delete = OFF");  // SQLite's own default (some distributions build it ON)
-    for (int v = 0; v < sqlite_store::schema_version(); ++v) raw.exec(sqlite_store::migrations()[static_cast<std::size_t>(v)]);
+    for (int v = 0; v < sqlite_store::schema_version(); ++v)
+      raw.exec(sqlite_store::migrations()[static_cast<std::size_t>(v)]);
     raw.exec("PRAGMA user_version = " + std::to_string(sqlite_store::schema_version()));
     for (int i = 0; i < 40; ++i) {  // enough rows for several pages
       const std::string n = "p" + std::to_string(i);
       const auto c = secret_credentials(n);
-      raw.exec("INSERT INTO credentials VALUES ('legacy:FR*" + n + "', '" + c.token_to_peer + "', '" + c.token_from_peer + "', '" +
-               c.versions_url + "', '2.1.1', '" + c.credentials_json + "', '2024-01-01T00:00:00Z')");
+      raw.exec("INSERT INTO credentials VALUES ('legacy:FR*" + n + "', '" + c.token_to_peer + "', '" +
+               c.token_from_peer + "', '" + c.versions_url + "', '2.1.1', '" + c.credentials_json +
+               "', '2024-01-01T00:00:00Z')");
       for (auto& x : secrets_of(n)) secrets.push_back(x);
     }
     raw.exec("INSERT INTO registration_tokens VALUES ('token-A-secret-old', 'legacy:FR*OLD')");
@@ -160,8 +166,9 @@ TEST_CASE("tokens at rest: a moved or tampered value, or a key the bridge lacks,
   });
   CHECK(open_error(db, seal) == "(opened)");
   SUBCASE("a token moved to another connection's row") {
-    raw_db(db).exec("UPDATE credentials SET token_from_peer = (SELECT token_from_peer FROM credentials WHERE connection = "
-                    "'legacy:FR*CPO') WHERE connection = 'legacy:FR*EMSP'");
+    raw_db(db).exec(
+        "UPDATE credentials SET token_from_peer = (SELECT token_from_peer FROM credentials WHERE connection = "
+        "'legacy:FR*CPO') WHERE connection = 'legacy:FR*EMSP'");
     const auto e = open_error(db, seal);
     CHECK(contains(e, db));
     CHECK(contains(e, "credentials.token_from_peer|legacy:FR*EMSP"));
@@ -197,7 +204,7 @@ TEST_CASE("tokens at rest: a rotation re-seals every value with the new key, the
   run_with(db, seal_of({old_key}), [&](shared_state& s) {
     s.set_credentials("iop", secret_credentials("iop"));
     s.add_registration_token("legacy:FR*EMSP", "token-A-secret-emsp");
-    s.reseal(seal_of({new_key, old_key}));  // key_rotation.cpp, step 2
+    s.reseal(seal_of({new_key, old_key}));                          // key_rotation.cpp, step 2
     s.set_credentials("legacy:FR*CPO", secret_credentials("cpo"));  // written during the rotation
     wait_durable(s);
     s.reseal(seal_of({new_key}));  // step 3: the store forgets the old key
@@ -205,8 +212,9 @@ TEST_CASE("tokens at rest: a rotation re-seals every value with the new key, the
   });
   raw_db raw(db);
   const std::string sealed_new = "ocpi-seal:v1:" + token_seal::key_id(new_key) + ":%";
-  CHECK(raw.text("SELECT count(*) FROM credentials WHERE token_to_peer LIKE '" + sealed_new + "' AND token_from_peer LIKE '" +
-                 sealed_new + "' AND credentials_json LIKE '" + sealed_new + "'") == "2");
+  CHECK(raw.text("SELECT count(*) FROM credentials WHERE token_to_peer LIKE '" + sealed_new +
+                 "' AND token_from_peer LIKE '" + sealed_new + "' AND credentials_json LIKE '" + sealed_new + "'") ==
+        "2");
   CHECK(raw.text("SELECT count(*) FROM registration_tokens WHERE token LIKE '" + sealed_new + "'") == "2");
   CHECK(contains(open_error(db, seal_of({old_key})), "not among the state keys"));
   sqlite_store store(db, seal_of({new_key}));

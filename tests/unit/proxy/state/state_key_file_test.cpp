@@ -36,7 +36,9 @@ std::string load_error(const std::string& key_file, const std::string& data_dir,
   return "(loaded)";
 }
 
-std::string b64(const state_key& k) { return base64_encode(std::string(reinterpret_cast<const char*>(k.data()), k.size())); }
+std::string b64(const state_key& k) {
+  return base64_encode(std::string(reinterpret_cast<const char*>(k.data()), k.size()));
+}
 
 void write_text(const std::string& path, const std::string& text, unsigned mode) {
   std::ofstream(path) << text;

@@ -54,12 +54,14 @@ TEST_CASE("token seal: tampered values, another place and unknown keys are refus
   const token_seal seal({token_seal::new_key()});
   const std::string aad = "credentials.token_from_peer|legacy:FR*CPO";
   const auto v = seal.seal("secret-token-value", aad);
-  CHECK(open_error(seal, flip(v, 0), aad).find("does not authenticate") != std::string::npos);    // nonce
-  CHECK(open_error(seal, flip(v, 14), aad).find("does not authenticate") != std::string::npos);   // ciphertext
-  CHECK(open_error(seal, flip(v, -1), aad).find("does not authenticate") != std::string::npos);   // tag
+  CHECK(open_error(seal, flip(v, 0), aad).find("does not authenticate") != std::string::npos);   // nonce
+  CHECK(open_error(seal, flip(v, 14), aad).find("does not authenticate") != std::string::npos);  // ciphertext
+  CHECK(open_error(seal, flip(v, -1), aad).find("does not authenticate") != std::string::npos);  // tag
   // Moved to another row or column: the AAD differs.
-  CHECK(open_error(seal, v, "credentials.token_from_peer|legacy:DE*XYZ").find("does not authenticate") != std::string::npos);
-  CHECK(open_error(seal, v, "credentials.token_to_peer|legacy:FR*CPO").find("does not authenticate") != std::string::npos);
+  CHECK(open_error(seal, v, "credentials.token_from_peer|legacy:DE*XYZ").find("does not authenticate") !=
+        std::string::npos);
+  CHECK(open_error(seal, v, "credentials.token_to_peer|legacy:FR*CPO").find("does not authenticate") !=
+        std::string::npos);
   // Another key, relabelled with this key's id or not.
   const token_seal other({token_seal::new_key()});
   CHECK(open_error(other, v, aad).find("not among the state keys") != std::string::npos);

@@ -46,6 +46,10 @@ Commands:
   dead-letters replay ID|--all
                               puts dead letters back at the tail of their queue
   dead-letters purge ID|--all forgets dead letters
+  rotate-key                  a new state key in [state] key_file: every sealed token re-sealed
+                              with it in one transaction, then the old key removed from the file
+                              (needs the running bridge; with the key in OCPI_BRIDGE_STATE_KEY,
+                              rotate by restarting, see README "Tokens at rest")
 )";
 
 namespace {
@@ -167,7 +171,7 @@ int run_admin(std::span<const std::string_view> args, std::ostream& out, std::os
   const std::string command = positional.empty() ? "" : positional[0];
   if (command == "queue" || command == "dead-letters") return run_store_forward_admin(positional, all, config_path, admin_url, out, err);
   const bool needs_connection = command == "token-a" || command == "register" || command == "unregister";
-  if (!(command == "status" || needs_connection) || positional.size() != (needs_connection ? 2u : 1u) ||
+  if (!(command == "status" || command == "rotate-key" || needs_connection) || positional.size() != (needs_connection ? 2u : 1u) ||
       (command == "register" && (versions_url.empty() || token.empty()))) {
     err << admin_help;
     return 1;

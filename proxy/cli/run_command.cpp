@@ -6,15 +6,32 @@
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <spdlog/spdlog.h>
 
 #include "proxy/cli/admin_token.hpp"
 #include "proxy/config/config.hpp"
 #include "proxy/net/server.hpp"
 #include "proxy/router/bridge.hpp"
+#include "proxy/router/key_rotation.hpp"
 #include "proxy/state/data_dir.hpp"
 #include "proxy/state/sqlite_store.hpp"
 
 namespace ocpi::proxy::cli {
+
+namespace {
+// Start-up after an interrupted rotation (key_rotation.hpp): the key file still lists the old
+// keys after the new one, and the store has just re-sealed every value with the new one.
+void finish_rotation(state_keys& keys) {
+  if (keys.keys.size() < 2) return;
+  if (keys.file.empty()) {
+    spdlog::info("state key: every value is sealed with {}; {} is no longer needed", state_key_env, previous_state_key_env);
+    return;
+  }
+  keys.keys.resize(1);
+  write_key_file(keys.file, keys.keys);
+  spdlog::info("state key: finished an interrupted rotation; {} holds only key {}", keys.file, token_seal::key_id(keys.keys[0]));
+}
+}  // namespace
 
 int run_bridge(std::span<const std::string_view> args) {
   std::string config_path;
@@ -31,13 +48,17 @@ int run_bridge(std::span<const std::string_view> args) {
     server srv(std::move(cfg));
     // Declared before `state`, so released after the store is closed.
     std::optional<data_dir_lock> data_dir;
+    std::optional<state_keys> keys;
     shared_state state(srv.config().mapping);
     if (srv.config().state.store == "sqlite") {  // before serving: MAPPING §5.8 step 1
       data_dir.emplace(srv.config().bridge.data_dir);
-      state.attach(std::make_unique<sqlite_store>(data_dir->file("bridge.sqlite3")));
+      keys = load_state_keys(srv.config().state.key_file, srv.config().bridge.data_dir);
+      state.attach(std::make_unique<sqlite_store>(data_dir->file("bridge.sqlite3"), std::make_shared<const token_seal>(keys->keys)));
+      finish_rotation(*keys);  // the store has re-sealed everything with keys[0] by now
     }
     bridge router(srv.config(), state, srv.upstream());
     router.rt().admin_token = load_or_create_admin_token(srv.config().bridge.data_dir);
+    if (keys) router.rt().state_keys = std::make_shared<state_key_ring>(std::move(*keys));
     router.rt().iop_tls = srv.iop_tls();
     for (std::size_t i = 0; i < srv.config().legacy.size(); ++i) router.rt().legacy_tls.push_back(srv.legacy_tls(i));
     srv.set_handler([&router](inbound& in) { return router.handle(in); });

@@ -142,6 +142,7 @@ void read_state(const toml::table& t, state_settings& s) {
   table_reader r(t, "state");
   r.text("store", s.store);
   r.millis("commit_timeout_ms", s.commit_timeout);
+  r.text("key_file", s.key_file);
   r.finish();
 }
 

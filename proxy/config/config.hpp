@@ -87,6 +87,8 @@ struct state_settings {
   // How long a request waits for a promise to reach the disk (a queued request, a pending
   // command, a handshake) before it is answered HTTP 503 + 3000 "state store unavailable".
   std::chrono::milliseconds commit_timeout{5000};
+  // The key sealing the store's tokens (issue 12); "" = <data_dir>.key. OCPI_BRIDGE_STATE_KEY wins.
+  std::string key_file;
 };
 
 struct bridge_config {

@@ -7,6 +7,7 @@
 #include "ocpi/json_writer.hpp"
 #include "proxy/pipeline/token_codec.hpp"
 #include "proxy/router/durability.hpp"
+#include "proxy/router/key_rotation.hpp"
 #include "proxy/router/peers.hpp"
 #include "proxy/router/registration.hpp"
 #include "proxy/router/routes.hpp"
@@ -114,6 +115,12 @@ route_result admin_api(runtime& rt, exchange& ex, const segments& seg) {
     co_return envelope_response(ex, 200, status::success, "Success", status_json(rt));
   }
   if (method != http::verb::post) co_return envelope_response(ex, 405, status::client_error, "method not allowed");
+  if (what == "rotate-key") {
+    const auto r = co_await rotate_state_key(rt);
+    ex.note = r.message;
+    co_return envelope_response(ex, r.http, r.http == 200 ? status::success : r.http == 409 ? status::client_error : status::server_error,
+                                r.message);
+  }
   std::string why;
   const auto body = read_body(rt, ex.in.req.body(), why);
   if (!body) co_return envelope_response(ex, 400, status::invalid_parameters, why);

@@ -18,6 +18,7 @@ namespace ocpi::proxy {
 class upstream_pool;
 struct client_tls;
 class store_forward;
+struct state_key_ring;
 
 struct runtime {
   runtime(const bridge_config& c, shared_state& s, upstream_pool& u)
@@ -34,6 +35,7 @@ struct runtime {
   std::vector<std::shared_ptr<const client_tls>> legacy_tls;  // by legacy index
   std::string admin_token;  // the secret `ocpi-bridge admin` presents (<data_dir>/admin.token)
   std::shared_ptr<store_forward> sf;  // replay loops toward IOP (store_forward.hpp), set by the bridge
+  std::shared_ptr<state_key_ring> state_keys;  // key_rotation.hpp; null when state.store = memory
 
   std::size_t legacy_index(const legacy_config& l) const { return static_cast<std::size_t>(&l - cfg.legacy.data()); }
   const legacy_party& party_of(const legacy_config& l) const { return cfg.mapping.legacy[legacy_index(l)]; }

@@ -307,6 +307,11 @@ void shared_state::detach() {
   if (writer) writer->close();  // outside mutex_: pending callbacks may read the state
 }
 
+void shared_state::reseal(std::shared_ptr<const token_seal> seal) {
+  std::lock_guard lock(mutex_);
+  record([seal = std::move(seal)](state_store& s) { s.reseal(seal); });
+}
+
 bool shared_state::persistent() const {
   std::lock_guard lock(mutex_);
   return writer_ != nullptr;

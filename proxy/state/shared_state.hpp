@@ -25,6 +25,7 @@ inline constexpr std::string_view iop_connection = "iop";
 
 class state_store;
 class store_writer;
+class token_seal;
 struct state_snapshot;
 
 class shared_state final : public mapping_context, private context_listener {
@@ -114,6 +115,9 @@ class shared_state final : public mapping_context, private context_listener {
   // stays usable in memory. Not from a when_durable callback.
   void detach();
   bool persistent() const;
+  // Queues state_store::reseal(seal) behind every write made so far (key rotation, issue 12):
+  // when_durable() afterwards tells when the re-sealed rows are committed. Nothing without a store.
+  void reseal(std::shared_ptr<const token_seal> seal);
 
   // --- store-and-forward toward IOP (MAPPING §4.14, §5.7): loaded by attach(), written through.
   outbound_queue& outbound() { return outbound_; }

@@ -2,7 +2,10 @@
 
 #include <array>
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 #include <stdexcept>
+#include <tuple>
+#include <vector>
 
 namespace ocpi::proxy {
 
@@ -98,13 +101,25 @@ bool kind_of(const std::string& name, cache& out) {
   return false;
 }
 
+// AAD of each sealed column (token_seal.hpp): table, column and the row's key, so that a value
+// copied into another row or column does not open. A token A is its row's key itself: it is bound
+// to the connection it was issued for.
+std::string aad(std::string_view column, std::string_view row) { return std::string(column) + "|" + std::string(row); }
+constexpr std::string_view to_peer_col = "credentials.token_to_peer";
+constexpr std::string_view from_peer_col = "credentials.token_from_peer";
+constexpr std::string_view json_col = "credentials.credentials_json";
+constexpr std::string_view token_a_col = "registration_tokens.token";
+
 }  // namespace
 
 std::span<const char* const> sqlite_store::migrations() { return migration_sql; }
 
-sqlite_store::sqlite_store(const std::string& path) try : db_(path) {
+sqlite_store::sqlite_store(const std::string& path, std::shared_ptr<const token_seal> seal) try
+    : db_(path), seal_(std::move(seal)) {
+  if (!seal_) throw std::invalid_argument("sqlite_store: no token seal");
   configure();
   migrate();
+  seal_at_start();
 } catch (const std::runtime_error& e) {
   throw std::runtime_error(std::string("state store ") + e.what());
 }
@@ -119,6 +134,9 @@ void sqlite_store::configure() {
   // transaction whose when_durable callback already let the bridge acknowledge it (MAPPING §5).
   // The writer's group commit pays that fsync once per batch, not once per write.
   db_.exec("PRAGMA synchronous = FULL");
+  // A replaced or deleted row's bytes are zeroed in its page (FAST: without extra I/O), so that an
+  // erased token's sealed value does not linger in the file.
+  db_.exec("PRAGMA secure_delete = FAST");
   // Cheap enough at start-up and turns a damaged file into a clear refusal instead of errors later.
   if (const auto check = db_.query_text("PRAGMA quick_check"); check != "ok")
     throw std::runtime_error(db_.path() + ": damaged database: " + check);
@@ -142,6 +160,70 @@ void sqlite_store::migrate() {
   }
 }
 
+void sqlite_store::seal_at_start() {
+  // ON while rewriting plaintext rows: FAST would leave the old bytes in pages the rewrite frees.
+  // (Changed outside a transaction: the pragma is a connection setting.)
+  db_.exec("PRAGMA secure_delete = ON");
+  db_.exec("BEGIN IMMEDIATE");
+  std::size_t n = 0;
+  try {
+    n = reseal_rows();
+    db_.exec("COMMIT");
+  } catch (...) {
+    rollback();
+    throw;
+  }
+  db_.exec("PRAGMA secure_delete = FAST");
+  if (n == 0) return;
+  // Older copies of the same tokens may sit in free space the old bridge left without secure_delete
+  // (every credentials update freed a cell), and in the WAL: VACUUM rebuilds the file from the live
+  // rows only, the checkpoint copies it into the database and empties the WAL. Once per migration.
+  db_.exec("VACUUM");
+  db_.query_text("PRAGMA wal_checkpoint(TRUNCATE)");
+  spdlog::info("state store {}: {} row(s) with secrets sealed with key {}", db_.path(), n, seal_->current_id());
+}
+
+std::string sqlite_store::seal_value(std::string_view plain, const std::string& aad) const { return seal_->seal(plain, aad); }
+
+std::string sqlite_store::reveal(const std::string& value, const std::string& aad) const {
+  if (!token_seal::is_sealed(value)) return value;  // written before issue 12: sealed at start-up
+  try {
+    return seal_->open(value, aad);
+  } catch (const std::runtime_error& e) {
+    throw std::runtime_error(db_.path() + ": " + aad + ": " + e.what());
+  }
+}
+
+std::size_t sqlite_store::reseal_rows() {
+  // Read first, write after: a statement is not stepped through a table it is updating.
+  std::vector<std::array<std::string, 4>> credentials;
+  for (auto& s = db_.prepare("SELECT connection, token_to_peer, token_from_peer, credentials_json FROM credentials"); s.step();)
+    if (!seal_->sealed_with_current(s.text(1)) || !seal_->sealed_with_current(s.text(2)) || !seal_->sealed_with_current(s.text(3)))
+      credentials.push_back({s.text(0), s.text(1), s.text(2), s.text(3)});
+  for (const auto& [conn, to, from, json] : credentials)
+    db_.prepare("UPDATE credentials SET token_to_peer = ?2, token_from_peer = ?3, credentials_json = ?4 WHERE connection = ?1")
+        .bind(1, conn)
+        .bind(2, seal_value(reveal(to, aad(to_peer_col, conn)), aad(to_peer_col, conn)))
+        .bind(3, seal_value(reveal(from, aad(from_peer_col, conn)), aad(from_peer_col, conn)))
+        .bind(4, seal_value(reveal(json, aad(json_col, conn)), aad(json_col, conn)))
+        .run();
+  std::vector<std::tuple<std::int64_t, std::string, std::string>> tokens;
+  for (auto& s = db_.prepare("SELECT rowid, token, connection FROM registration_tokens"); s.step();)
+    if (!seal_->sealed_with_current(s.text(1))) tokens.emplace_back(s.integer(0), s.text(1), s.text(2));
+  for (const auto& [rowid, token, conn] : tokens)
+    db_.prepare("UPDATE registration_tokens SET token = ?2 WHERE rowid = ?1")
+        .bind(1, rowid)
+        .bind(2, seal_value(reveal(token, aad(token_a_col, conn)), aad(token_a_col, conn)))
+        .run();
+  return credentials.size() + tokens.size();
+}
+
+void sqlite_store::reseal(std::shared_ptr<const token_seal> seal) {
+  if (!seal) throw std::invalid_argument("sqlite_store::reseal: no token seal");
+  seal_ = std::move(seal);
+  reseal_rows();
+}
+
 void sqlite_store::begin() { db_.exec("BEGIN IMMEDIATE"); }
 void sqlite_store::commit() { db_.exec("COMMIT"); }
 void sqlite_store::rollback() noexcept {
@@ -156,10 +238,14 @@ state_snapshot sqlite_store::load() {
   state_snapshot out;
   for (auto& s = db_.prepare("SELECT connection, token_to_peer, token_from_peer, versions_url, version, "
                              "credentials_json, updated_at FROM credentials");
-       s.step();)
-    out.credentials.emplace_back(s.text(0), peer_credentials{s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6)});
+       s.step();) {
+    const std::string conn = s.text(0);
+    out.credentials.emplace_back(conn, peer_credentials{reveal(s.text(1), aad(to_peer_col, conn)),
+                                                        reveal(s.text(2), aad(from_peer_col, conn)), s.text(3), s.text(4),
+                                                        reveal(s.text(5), aad(json_col, conn)), s.text(6)});
+  }
   for (auto& s = db_.prepare("SELECT token, connection FROM registration_tokens"); s.step();)
-    out.registration_tokens.emplace_back(s.text(0), s.text(1));
+    out.registration_tokens.emplace_back(reveal(s.text(0), aad(token_a_col, s.text(1))), s.text(1));
   for (auto& s = db_.prepare("SELECT id, command, toward, response_url, correlation_id, caller, executor, "
                              "context_json, expires_at_ms, state FROM pending_commands");
        s.step();)
@@ -209,8 +295,9 @@ state_snapshot sqlite_store::load() {
 
 void sqlite_store::put_credentials(const std::string& connection, const peer_credentials& c) {
   db_.prepare("INSERT OR REPLACE INTO credentials VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
-      .bind(1, connection).bind(2, c.token_to_peer).bind(3, c.token_from_peer).bind(4, c.versions_url)
-      .bind(5, c.version).bind(6, c.credentials_json).bind(7, c.updated_at).run();
+      .bind(1, connection).bind(2, seal_value(c.token_to_peer, aad(to_peer_col, connection)))
+      .bind(3, seal_value(c.token_from_peer, aad(from_peer_col, connection))).bind(4, c.versions_url)
+      .bind(5, c.version).bind(6, seal_value(c.credentials_json, aad(json_col, connection))).bind(7, c.updated_at).run();
 }
 
 void sqlite_store::erase_credentials(const std::string& connection) {
@@ -218,7 +305,14 @@ void sqlite_store::erase_credentials(const std::string& connection) {
 }
 
 void sqlite_store::put_registration_token(const std::string& token, const std::string& connection) {
-  db_.prepare("INSERT OR REPLACE INTO registration_tokens VALUES (?1, ?2)").bind(1, token).bind(2, connection).run();
+  // The key column holds a sealed value that differs at every write (random nonce), so REPLACE no
+  // longer finds the token's old row: it is looked for among the (few) pending tokens A instead.
+  std::vector<std::int64_t> same;
+  for (auto& s = db_.prepare("SELECT rowid, token, connection FROM registration_tokens"); s.step();)
+    if (reveal(s.text(1), aad(token_a_col, s.text(2))) == token) same.push_back(s.integer(0));
+  for (const auto rowid : same) db_.prepare("DELETE FROM registration_tokens WHERE rowid = ?1").bind(1, rowid).run();
+  db_.prepare("INSERT INTO registration_tokens VALUES (?1, ?2)")
+      .bind(1, seal_value(token, aad(token_a_col, connection))).bind(2, connection).run();
 }
 
 void sqlite_store::erase_registration_tokens(const std::string& connection) {

@@ -1,20 +1,24 @@
 #pragma once
 // The embedded default state_store: one SQLite file under bridge.data_dir, WAL journal, schema
 // migrations versioned in code (PRAGMA user_version).
+#include <memory>
 #include <span>
 #include <string>
 
 #include "proxy/state/sqlite_db.hpp"
 #include "proxy/state/state_store.hpp"
+#include "proxy/state/token_seal.hpp"
 
 namespace ocpi::proxy {
 
 class sqlite_store final : public state_store {
  public:
   // Opens `path` (created if missing), checks it and applies the migrations it lacks, in one
-  // transaction. Throws std::runtime_error naming the file when it is unreadable, not a
-  // database, damaged, or written by a newer bridge.
-  explicit sqlite_store(const std::string& path);
+  // transaction; then seals, with `seal`'s first key, every secret still in plaintext (a store
+  // from before issue 12) or sealed with another key (an interrupted rotation), in one more.
+  // Throws std::runtime_error naming the file when it is unreadable, not a database, damaged,
+  // written by a newer bridge, or holds a secret `seal` cannot open.
+  sqlite_store(const std::string& path, std::shared_ptr<const token_seal> seal);
 
   // migrations()[i] takes a database from schema version i to i + 1.
   static std::span<const char* const> migrations();
@@ -27,6 +31,7 @@ class sqlite_store final : public state_store {
   void commit() override;
   void rollback() noexcept override;
 
+  void reseal(std::shared_ptr<const token_seal> seal) override;
   void put_credentials(const std::string& connection, const peer_credentials& c) override;
   void erase_credentials(const std::string& connection) override;
   void put_registration_token(const std::string& token, const std::string& connection) override;
@@ -51,7 +56,12 @@ class sqlite_store final : public state_store {
  private:
   void configure();
   void migrate();
+  void seal_at_start();
+  std::size_t reseal_rows();  // values re-sealed
+  std::string seal_value(std::string_view plain, const std::string& aad) const;
+  std::string reveal(const std::string& value, const std::string& aad) const;  // plaintext passes
   sqlite_db db_;
+  std::shared_ptr<const token_seal> seal_;
 };
 
 }  // namespace ocpi::proxy

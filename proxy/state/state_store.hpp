@@ -4,6 +4,7 @@
 // from memory: at start-up it loads a snapshot, afterwards it hands each mutation to the
 // store_writer thread, which applies them here in batches, one transaction per batch.
 // sqlite_store is the embedded default. A store is used by one thread at a time.
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -13,6 +14,8 @@
 #include "proxy/state/records.hpp"
 
 namespace ocpi::proxy {
+
+class token_seal;
 
 // Rows as the store keeps them; `key` is the in-memory key, so that a write replaces its row.
 struct stored_object {  // Location / Session / Tariff / Token cache entry, 2.2.1 JSON
@@ -65,6 +68,13 @@ class state_store {
   virtual void begin() = 0;
   virtual void commit() = 0;
   virtual void rollback() noexcept = 0;
+
+  // Tokens at rest (issue 12): a store keeps credentials tokens, the peer's Credentials object and
+  // tokens A sealed (token_seal.hpp). reseal() is a write like the others: from it on the store
+  // seals with `seal`'s first key, and it re-seals every value sealed with another key, in the
+  // batch's transaction. `seal` must open every value stored so far. Pure virtual: a store that
+  // ignored it would let a rotation drop the only key that opens its rows.
+  virtual void reseal(std::shared_ptr<const token_seal> seal) = 0;
 
   virtual void put_credentials(const std::string& connection, const peer_credentials& c) = 0;
   virtual void erase_credentials(const std::string& connection) = 0;

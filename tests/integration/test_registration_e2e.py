@@ -7,6 +7,7 @@ the exchanged tokens, IOP unregisters, and the bridge registers with the hub its
 Run: test_registration_e2e.py --bridge PATH --hub-sim PATH --legacy-sim PATH [--tls] [--keep-logs]
 """
 
+import base64
 import os
 import sys
 import unittest
@@ -34,6 +35,30 @@ def token_a(connection):
 def register(sim, token, versions_url):
     r = W.admin(sim, "POST", "/_sim/register", {"token_a": token, "versions_url": versions_url})
     return r.json
+
+
+def key_lines(path):
+    with open(path) as f:
+        return [line.strip() for line in f if line.strip() and not line.startswith("#")]
+
+
+def tokens_seen_by_peers():
+    """The tokens in the Authorization headers and Credentials bodies the simulators received."""
+    found = set()
+    for sim in ("hub", "cpo", "emsp"):
+        for r in W.requests(sim):
+            auth = r.get("headers", {}).get("authorization", "")
+            if auth.startswith("Token "):
+                raw = auth[len("Token "):]
+                found.add(raw)
+                try:
+                    found.add(base64.b64decode(raw, validate=True).decode())
+                except (ValueError, UnicodeDecodeError):
+                    pass
+            body = r.get("body")
+            if isinstance(body, dict) and isinstance(body.get("token"), str):
+                found.add(body["token"])
+    return {t for t in found if len(t) >= 16}
 
 
 class Registration(unittest.TestCase):
@@ -171,6 +196,7 @@ class Registration(unittest.TestCase):
                          "session_id": "S-1"})
         self.assertEqual(r.body["status_code"], 1000, r)
         callback = [x for x in W.requests("cpo") if x["path"] == "/ocpi/cpo/2.1.1/commands/STOP_SESSION"][-1]["body"]["response_url"]
+        self.rotate_key_and_check_data_dir(emsp_token)
         W.bridge.p.kill()  # SIGKILL: nothing is flushed on the way out
         W.bridge.p.wait(timeout=10)
         W.bridge, W.bridge_ports = W.start_bridge("bridge")
@@ -194,6 +220,29 @@ class Registration(unittest.TestCase):
         versions_url = emsp_versions.replace(emsp_versions.split("/ocpi/")[0], W.bridge_legacy)
         result = register("emsp", emsp_token, versions_url)
         self.assertEqual(result["body"]["status_code"], 1000, result)
+
+    def rotate_key_and_check_data_dir(self, token_a_pending):
+        """Tokens at rest (issue 12): the running bridge rotates its state key; the data dir's files
+        (database, WAL) hold none of the tokens the peers and the bridge use, and the restart that
+        follows in test 9 opens them all with the new key."""
+        data_dir = os.path.join(W.workdir, "bridge-data")
+        key_file = data_dir + ".key"
+        before = key_lines(key_file)
+        self.assertEqual(len(before), 1)
+        code, out, err = W.bridge_admin("rotate-key")
+        self.assertEqual(code, 0, err)
+        self.assertIn("re-sealed with key", out)
+        after = key_lines(key_file)
+        self.assertEqual(len(after), 1)  # the old key is gone
+        self.assertNotEqual(after, before)
+        self.assertEqual(os.stat(key_file).st_mode & 0o777, 0o600)
+        secrets = {token_a_pending} | tokens_seen_by_peers()
+        self.assertGreaterEqual(len(secrets), 3)
+        for name in os.listdir(data_dir):
+            with open(os.path.join(data_dir, name), "rb") as f:
+                data = f.read()
+            for secret in secrets:
+                self.assertNotIn(secret.encode(), data, f"a token in clear in {name}")
 
     def until_ok(self, call, timeout=8.0):
         return h.until_ready(call, timeout)

@@ -14,6 +14,7 @@
 #include "common/ids.hpp"
 #include "proxy/state/data_dir.hpp"
 #include "proxy/state/sqlite_store.hpp"
+#include "support/test_seal.hpp"
 #include "state_test_support.hpp"
 #include "support/temp_dir.hpp"
 
@@ -41,7 +42,7 @@ void write_entry(shared_state& s, int i) {
   try {
     data_dir_lock lock(data);
     shared_state s(mapping_options{});
-    s.attach(std::make_unique<sqlite_store>(lock.file("bridge.sqlite3")));
+    s.attach(std::make_unique<sqlite_store>(lock.file("bridge.sqlite3"), ocpi::test::test_seal()));
     for (int i = 0; i < durable_count; ++i) write_entry(s, i);
     std::promise<void> durable;
     s.when_durable([&] { durable.set_value(); });
@@ -81,7 +82,7 @@ TEST_CASE("crash: SIGKILL in the middle of the flow loses nothing that was durab
   const std::string db = lock.file("bridge.sqlite3");
   CHECK(raw_db(db).text("PRAGMA integrity_check") == "ok");
   shared_state r(mapping_options{});
-  r.attach(std::make_unique<sqlite_store>(db));
+  r.attach(std::make_unique<sqlite_store>(db, ocpi::test::test_seal()));
   for (int i = 0; i < durable_count; ++i) {
     const std::string n = n_of(i);
     REQUIRE(r.credentials("legacy:C" + n));

@@ -7,6 +7,7 @@
 
 #include "proxy/state/shared_state.hpp"
 #include "proxy/state/sqlite_store.hpp"
+#include "support/test_seal.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace ocpi;
@@ -57,7 +58,7 @@ namespace {
 
 std::unique_ptr<shared_state> open_state(const std::string& path) {
   auto s = std::make_unique<shared_state>(mapping_options{});
-  s->attach(std::make_unique<sqlite_store>(path));
+  s->attach(std::make_unique<sqlite_store>(path, ocpi::test::test_seal()));
   return s;
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "proxy/state/sqlite_store.hpp"
+#include "support/test_seal.hpp"
 #include "state_test_support.hpp"
 #include "support/temp_dir.hpp"
 
@@ -34,7 +35,7 @@ std::int64_t push(outbound_queue& q, outbound_entry e, std::int64_t now = 1000) 
 
 std::unique_ptr<shared_state> open_state(const std::string& path) {
   auto s = std::make_unique<shared_state>(mapping_options{});
-  s->attach(std::make_unique<sqlite_store>(path));
+  s->attach(std::make_unique<sqlite_store>(path, ocpi::test::test_seal()));
   return s;
 }
 

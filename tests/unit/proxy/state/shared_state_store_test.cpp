@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "proxy/state/sqlite_store.hpp"
+#include "support/test_seal.hpp"
 #include "state_test_support.hpp"
 #include "support/temp_dir.hpp"
 
@@ -39,7 +40,7 @@ TEST_CASE("when_durable: each callback sees every earlier write committed, in ca
   temp_dir dir;
   const std::string db = dir.file("bridge.sqlite3");
   shared_state s(mapping_options{});
-  s.attach(std::make_unique<sqlite_store>(db));
+  s.attach(std::make_unique<sqlite_store>(db, ocpi::test::test_seal()));
   raw_db reader(db);  // a second connection: sees committed transactions only (WAL)
 
   std::mutex mutex;
@@ -73,7 +74,7 @@ TEST_CASE("state store: concurrent writers on several threads lose nothing") {
   constexpr int per_thread = 150;
   {
     shared_state s(mapping_options{});
-    s.attach(std::make_unique<sqlite_store>(db));
+    s.attach(std::make_unique<sqlite_store>(db, ocpi::test::test_seal()));
     std::vector<std::thread> workers;
     for (int t = 0; t < threads; ++t)
       workers.emplace_back([&s, t] {
@@ -90,7 +91,7 @@ TEST_CASE("state store: concurrent writers on several threads lose nothing") {
     for (auto& w : workers) w.join();
   }  // destructor: detach
   auto r = std::make_unique<shared_state>(mapping_options{});
-  r->attach(std::make_unique<sqlite_store>(db));
+  r->attach(std::make_unique<sqlite_store>(db, ocpi::test::test_seal()));
   for (int t = 0; t < threads; ++t) {
     for (int i = 0; i < per_thread; ++i) {
       const std::string n = std::to_string(t) + "-" + std::to_string(i);

@@ -10,6 +10,7 @@
 
 #include "proxy/state/data_dir.hpp"
 #include "proxy/state/sqlite_store.hpp"
+#include "support/test_seal.hpp"
 #include "state_test_support.hpp"
 #include "support/temp_dir.hpp"
 
@@ -29,13 +30,13 @@ const std::string long_id(80, 'x');
 
 std::unique_ptr<shared_state> open_state(const std::string& path) {
   auto s = std::make_unique<shared_state>(mapping_options{});
-  s->attach(std::make_unique<sqlite_store>(path));
+  s->attach(std::make_unique<sqlite_store>(path, ocpi::test::test_seal()));
   return s;
 }
 
 std::string open_error(const std::string& path) {
   try {
-    sqlite_store store(path);
+    sqlite_store store(path, ocpi::test::test_seal());
   } catch (const std::runtime_error& e) {
     return e.what();
   }
@@ -174,7 +175,7 @@ TEST_CASE("state store: files it must not use are refused with the file name") {
     CHECK_FALSE(contains(e, "(no error)"));
   }
   SUBCASE("written by a newer bridge") {
-    { sqlite_store s(db); }
+    { sqlite_store s(db, ocpi::test::test_seal()); }
     raw_db(db).exec("PRAGMA user_version = 99");
     const auto e = open_error(db);
     CHECK(contains(e, db));
@@ -223,7 +224,7 @@ TEST_CASE("state store: schema 2 (before flow rows) is migrated, data kept") {
   raw_db raw(db);
   CHECK(raw.count("flow_rows") == 2);
   CHECK(raw.count("endpoint_directories") == 0);
-  sqlite_store store(db);
+  sqlite_store store(db, ocpi::test::test_seal());
   const auto snap = store.load();
   REQUIRE(snap.flow_rows.size() == 2);
   CHECK(snap.flow_rows[0].key == "K2");  // write order, not key order

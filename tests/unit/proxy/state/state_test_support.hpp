@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -85,6 +86,7 @@ class recording_store final : public state_store {
     log_.calls.push_back("commit");
   }
   void rollback() noexcept override { note("rollback"); }
+  void reseal(std::shared_ptr<const token_seal>) override { note("reseal"); }
   void put_credentials(const std::string& c, const peer_credentials&) override { note("put_credentials:" + c); }
   void erase_credentials(const std::string& c) override { note("erase_credentials:" + c); }
   void put_registration_token(const std::string& t, const std::string&) override { note("put_registration_token:" + t); }

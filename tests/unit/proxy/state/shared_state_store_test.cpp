@@ -161,7 +161,7 @@ TEST_CASE("pending commands: finished records are purged a day after their deadl
   const std::string db = dir.file("bridge.sqlite3");
   {
     shared_state s(mapping_options{});
-    s.attach(std::make_unique<sqlite_store>(db));
+    s.attach(std::make_unique<sqlite_store>(db, ocpi::test::test_seal()));
     auto old_done = sample_command("cb-old-done");
     old_done.expires_at_ms = 1000;
     auto old_pending = sample_command("cb-old-pending");
@@ -179,7 +179,7 @@ TEST_CASE("pending commands: finished records are purged a day after their deadl
     s.detach();
   }
   shared_state reopened(mapping_options{});
-  reopened.attach(std::make_unique<sqlite_store>(db));
+  reopened.attach(std::make_unique<sqlite_store>(db, ocpi::test::test_seal()));
   CHECK_FALSE(reopened.pending("cb-old-done"));  // gone from the disk too
   CHECK(reopened.pending("cb-old-pending"));
   reopened.detach();

@@ -101,9 +101,24 @@ std::string not_json_message(simdjson::error_code ec, std::string_view text) {
   switch (ec) {
     case error_code::UNCLOSED_STRING:
     case error_code::INCOMPLETE_ARRAY_OR_OBJECT: return m + " (it ends inside a string, object or array: truncated?)";
-    case error_code::TRAILING_CONTENT: return m + " (there is more text after the JSON value)";
+    case error_code::TAPE_ERROR:
+    case error_code::TRAILING_CONTENT: {
+      // Two documents, or a valid one followed by garbage, fail as a structure error: say where
+      // the extra content starts (cold path: the copy gives parse_many its padding).
+      const simdjson::padded_string copy(text);
+      simdjson::dom::parser many;
+      simdjson::dom::document_stream docs;
+      const std::size_t batch = std::max(text.size() + 1, simdjson::dom::DEFAULT_BATCH_SIZE);
+      if (!text.empty() && !many.parse_many(copy, batch).get(docs)) {
+        auto it = docs.begin();
+        if (it != docs.end() && !(*it).error() && ++it != docs.end())
+          return m + " (content after the JSON value at byte " + std::to_string(it.current_index()) + ")";
+      }
+      return m + " (malformed: check quotes, commas and brackets)";
+    }
+    case error_code::UTF8_ERROR: return m + " (invalid UTF-8)";
     case error_code::UNESCAPED_CHARS: return m + " (a string contains an unescaped control character)";
-    case error_code::STRING_ERROR: return m + " (a string has an invalid escape)";
+    case error_code::STRING_ERROR: return m + " (a string has an invalid escape or an unpaired UTF-16 surrogate)";
     case error_code::T_ATOM_ERROR:
     case error_code::F_ATOM_ERROR:
     case error_code::N_ATOM_ERROR: return m + " (a word that is not true, false or null)";

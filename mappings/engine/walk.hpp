@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/not_json.hpp"
 #include "engine/rules.hpp"
 #include "ocpi/json_writer.hpp"
 #include "ocpi/mapping.hpp"
@@ -17,9 +18,6 @@ namespace ocpi::mappings {
 inline constexpr std::string_view null_list_in_221_patch =
     "null in a 2.2.1 PATCH is no list value: left unchanged, [] empties a list (1.8.4)";
 
-// What is wrong with a body simdjson could not parse, in words for the sender (never simdjson's
-// developer hints). `text` (the body) refines it: empty, or starting with '<' (HTML, SOAP).
-std::string not_json_message(simdjson::error_code ec, std::string_view text = {});
 
 // Per-object scratch space the hooks and custom rules of one table share.
 struct object_state {

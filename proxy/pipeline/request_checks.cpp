@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 
+#include "mappings/engine/not_json.hpp"
 #include "proxy/pipeline/request_ids.hpp"
 
 namespace ocpi::proxy {
@@ -42,33 +43,6 @@ std::size_t max_length(std::string_view name, std::size_t id_max) {
 simdjson::dom::parser& body_parser() {
   thread_local simdjson::dom::parser p;
   return p;
-}
-
-std::string json_problem(simdjson::error_code ec, std::string_view body) {
-  switch (ec) {
-    case simdjson::TAPE_ERROR: {
-      // Two documents, or a valid one followed by garbage, fail as a structure error: say which.
-      // (Cold path: the copy gives parse_many its padding.)
-      const simdjson::padded_string copy(body);
-      simdjson::dom::parser many;
-      simdjson::dom::document_stream docs;
-      const std::size_t batch = std::max(body.size() + 1, simdjson::dom::DEFAULT_BATCH_SIZE);
-      if (!many.parse_many(copy, batch).get(docs)) {
-        auto it = docs.begin();
-        if (it != docs.end() && !(*it).error() && ++it != docs.end())
-          return "content after the JSON value at byte " + std::to_string(it.current_index());
-      }
-      return "improper JSON structure (missing or superfluous commas, braces or keys)";
-    }
-    case simdjson::STRING_ERROR:
-      return "invalid string (bad escape or unpaired UTF-16 surrogate)";
-    case simdjson::UTF8_ERROR:
-      return "invalid UTF-8";
-    case simdjson::EMPTY:
-      return "empty";
-    default:
-      return simdjson::error_message(ec);
-  }
 }
 
 std::optional<std::string> check_id(simdjson::dom::object o, std::string_view key, std::string_view where) {
@@ -152,7 +126,7 @@ std::optional<std::string> check_body(std::string_view body, std::size_t capacit
   simdjson::dom::parser& parser = body.size() > (256U << 10) ? large : body_parser();
   simdjson::dom::element root;
   if (auto ec = parser.parse(body.data(), body.size(), copy).get(root))
-    return "malformed JSON body: " + json_problem(ec, body);
+    return mappings::not_json_message(ec, body);  // one wording for the door and the mappings
   simdjson::dom::object o;
   if (root.get_object().get(o)) return std::nullopt;  // lists and scalars: no ids to check here
   for (std::string_view key :

@@ -107,17 +107,17 @@ TEST_CASE("request checks: a body is one valid JSON value") {
   CHECK_FALSE(check_body(R"({"id":"A"})"));
   CHECK_FALSE(check_body(R"([{"id":"A"}])"));
   CHECK_FALSE(check_body("{\"id\":\"A\"}  \n"));  // trailing whitespace is fine
-  CHECK(check_body(R"({"id":"A"} garbage)").value() == "malformed JSON body: content after the JSON value at byte 11");
+  CHECK(check_body(R"({"id":"A"} garbage)").value() == "body is not JSON (content after the JSON value at byte 11)");
   CHECK(check_body(R"({"id":"A"}{"id":"B"})").value() ==
-        "malformed JSON body: content after the JSON value at byte 10");
+        "body is not JSON (content after the JSON value at byte 10)");
   CHECK(check_body(R"({"id":"A", "x":"\ud800"})").value() ==
-        "malformed JSON body: invalid string (bad escape or unpaired UTF-16 surrogate)");
+        "body is not JSON (a string has an invalid escape or an unpaired UTF-16 surrogate)");
   CHECK(check_body(R"({"x":"\udc00"})").value() ==
-        "malformed JSON body: invalid string (bad escape or unpaired UTF-16 surrogate)");
+        "body is not JSON (a string has an invalid escape or an unpaired UTF-16 surrogate)");
   CHECK_FALSE(check_body(R"({"x":"\ud83d\ude00"})"));  // a pair is fine
-  CHECK(check_body("{\"x\":\"\xff\"}").value() == "malformed JSON body: invalid UTF-8");
-  CHECK(check_body(R"({"id":"A",})").value().rfind("malformed JSON body: improper JSON structure", 0) == 0);
-  CHECK(check_body(R"({"id":)").value().rfind("malformed JSON body:", 0) == 0);
+  CHECK(check_body("{\"x\":\"\xff\"}").value() == "body is not JSON (invalid UTF-8)");
+  CHECK(check_body(R"({"id":"A",})").value().rfind("body is not JSON (", 0) == 0);
+  CHECK(check_body(R"({"id":)").value().rfind("body is not JSON (", 0) == 0);
 }
 
 TEST_CASE("request checks: ids in bodies that become URL segments") {
@@ -140,6 +140,6 @@ TEST_CASE("request checks: a large body is checked the same way") {
   while (big.size() < (300U << 10)) big += R"({"id":"LOC1","evses":[]},)";
   big += "{}]";
   CHECK_FALSE(check_body(big));
-  CHECK(check_body(big + " x").value().rfind("malformed JSON body: content after the JSON value", 0) == 0);
+  CHECK(check_body(big + " x").value().rfind("body is not JSON (content after the JSON value", 0) == 0);
   CHECK_FALSE(check_body(R"({"id":"small"})"));  // and the per-thread parser still works after it
 }

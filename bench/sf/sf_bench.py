@@ -29,13 +29,13 @@ CPO_FACE = "/ocpi/emsp/2.1.1"
 class BenchWorld(h.World):
     def __init__(self):
         super().__init__(tls=False)
-        self.mapping = ""
+        self.extra_mapping = ""  # appended [mapping] lines (World.mapping is a dict of its own)
 
     def config_toml(self, name, data_name=None):
         text = super().config_toml(name, data_name)
         text = text.replace('log_level = "debug"', 'log_level = "warn"').replace("upstream_pool_size = 4",
                                                                                   "upstream_pool_size = 16")
-        return text + self.mapping
+        return text + self.extra_mapping
 
 
 def location(i):
@@ -114,13 +114,13 @@ def main():
 
     w = BenchWorld()
     try:
-        w.mapping = '"sf.mode" = "SYNC"\n'
+        w.extra_mapping = '"sf.mode" = "SYNC"\n'
         w.start()
         wait_ready(w.bridge_ports["legacy"])
         d_ok, d_s, d_bad = load(w.bridge_ports["legacy"], a.requests, a.connections, a.phase_seconds, 0)
         w.bridge.stop()
 
-        w.mapping = '"sf.mode" = "QUEUE_ALWAYS"\n"sf.retry_initial_ms" = 50\n"sf.retry_max_ms" = 100\n'
+        w.extra_mapping = '"sf.mode" = "QUEUE_ALWAYS"\n"sf.retry_initial_ms" = 50\n"sf.retry_max_ms" = 100\n'
         w.bridge, w.bridge_ports = w.start_bridge("bridge-queue")
         w.admin_port = w.bridge_ports["admin"]
         w.point_sims_at_bridge()

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -201,9 +202,11 @@ response forwarded_answer(runtime& rt, exchange& ex, const forwarded& f) {
 void store_forward::start(runtime& rt, boost::asio::any_io_executor executor) {
   {
     std::lock_guard lock(mutex_);
-    executor_ = std::move(executor);
+    executor_ = executor;
   }
   for (const auto& queue : rt.state.outbound().queues()) kick(rt, queue);  // §5.8 step 3
+  // Belt and braces: every non-empty queue gets a loop within 5 s, whatever happened to the last.
+  boost::asio::co_spawn(executor, watchdog(rt), boost::asio::detached);
 }
 
 void store_forward::kick(runtime& rt, const std::string& queue) {
@@ -217,7 +220,44 @@ void store_forward::kick(runtime& rt, const std::string& queue) {
   boost::asio::co_spawn(*ex, replay(rt, queue), boost::asio::detached);
 }
 
+awaitable<void> store_forward::watchdog(runtime& rt) {
+  boost::asio::steady_timer tick(co_await boost::asio::this_coro::executor);
+  for (;;) {
+    tick.expires_after(std::chrono::seconds(5));
+    auto [ec] = co_await tick.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+    if (ec) co_return;
+    for (const auto& queue : rt.state.outbound().queues()) kick(rt, queue);  // no-op while a loop runs
+  }
+}
+
 awaitable<void> store_forward::replay(runtime& rt, std::string queue) {
+  // Whatever ends this frame (an exception included) leaves the queue free for a new loop, unless
+  // the loop ended normally: then it released the queue itself, under mutex_, and a newer loop
+  // may own it already.
+  struct release_on_exit {
+    store_forward& sf;
+    const std::string& queue;
+    bool armed = true;
+    ~release_on_exit() {
+      if (!armed) return;
+      std::lock_guard lock(sf.mutex_);
+      sf.running_.erase(queue);
+    }
+  } release{*this, queue};
+  for (;;) {
+    try {
+      co_await replay_until_empty(rt, queue);
+      release.armed = false;
+      co_return;
+    } catch (const std::exception& e) {
+      // A loop that died silently would leave its queue waiting for ever (detached coroutine).
+      spdlog::error("alert: store-and-forward {}: replay loop failed ({}), resuming", queue, e.what());
+    }
+    co_await sleep_for(std::chrono::seconds(1));
+  }
+}
+
+awaitable<void> store_forward::replay_until_empty(runtime& rt, const std::string& queue) {
   auto& q = rt.state.outbound();
   const auto& o = rt.cfg.mapping;
   const std::int64_t initial = std::max<std::int64_t>(o.sf_retry_initial_ms, 1);

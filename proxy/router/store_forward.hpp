@@ -63,6 +63,9 @@ class store_forward {
 
  private:
   boost::asio::awaitable<void> replay(runtime& rt, std::string queue);
+  // The loop proper; returns once the queue is empty (and released), throws what it could not handle.
+  boost::asio::awaitable<void> replay_until_empty(runtime& rt, const std::string& queue);
+  boost::asio::awaitable<void> watchdog(runtime& rt);
   std::mutex mutex_;
   std::optional<boost::asio::any_io_executor> executor_;
   std::set<std::string> running_;

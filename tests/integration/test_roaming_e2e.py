@@ -148,13 +148,17 @@ class Commands(unittest.TestCase):
     def setUp(self):
         W.clear_all()
 
-    def test_c1_c2_start_session_from_the_legacy_emsp(self):
-        evse = self.location["evses"][0]["uid"]
-        emsp_result_url = W.sim_url("emsp") + "/ocpi/emsp/2.1.1/commands/START_SESSION/111-222"
-        cmd = {"response_url": emsp_result_url, "token": dict(TOKEN_211),
-               "authorization_id": "aaa-vvv", "location_id": self.location["gireve_id"], "evse_uid": evse}
+    def start_session_from_the_legacy_emsp(self, result_id, authorization_id):
+        """C1: the legacy eMSP's START_SESSION through the bridge; its answer (checked 200 + 1000)."""
+        cmd = {"response_url": W.sim_url("emsp") + f"/ocpi/emsp/2.1.1/commands/START_SESSION/{result_id}",
+               "token": dict(TOKEN_211), "authorization_id": authorization_id,
+               "location_id": self.location["gireve_id"], "evse_uid": self.location["evses"][0]["uid"]}
         r = W.send("emsp", "POST", "/ocpi/cpo/2.1.1/commands/START_SESSION", body=cmd)
         self.assertEqual((r.status, r.body["status_code"]), (200, 1000), r)
+        return r
+
+    def test_c1_c2_start_session_from_the_legacy_emsp(self):
+        r = self.start_session_from_the_legacy_emsp("111-222", "aaa-vvv")
         self.assertEqual(r.body["data"], {"result": "ACCEPTED"})  # timeout dropped (§3.3.4)
         sent = received("hub", "POST", "/ocpi/2.2.1/receiver/commands/START_SESSION")
         self.assertEqual(len(sent), 1)
@@ -180,12 +184,7 @@ class Commands(unittest.TestCase):
 
     def test_c2_result_relay_retried_when_the_legacy_emsp_is_down(self):
         """MAPPING §5.4: forwarding a result that fails is retried (3 times within 60 s)."""
-        evse = self.location["evses"][0]["uid"]
-        emsp_result_url = W.sim_url("emsp") + "/ocpi/emsp/2.1.1/commands/START_SESSION/333-444"
-        cmd = {"response_url": emsp_result_url, "token": dict(TOKEN_211),
-               "authorization_id": "retry-1", "location_id": self.location["gireve_id"], "evse_uid": evse}
-        r = W.send("emsp", "POST", "/ocpi/cpo/2.1.1/commands/START_SESSION", body=cmd)
-        self.assertEqual((r.status, r.body["status_code"]), (200, 1000), r)
+        self.start_session_from_the_legacy_emsp("333-444", "retry-1")
         callback = [x for x in received("hub", "POST", "/ocpi/2.2.1/receiver/commands/START_SESSION")
                     if x["body"].get("authorization_reference") == "retry-1"][0]["body"]["response_url"]
         W.fault("emsp", "http500", count=1)  # the eMSP's first answer to the result: 500
